@@ -1,0 +1,43 @@
+# Counterclaim: `make run` serves the demo on an embedded SQLite database; `make test` runs
+# the whole suite. Both install what they need (uv, then the locked environment).
+
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+MANAGE := $(UV) run --frozen python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help uv install run serve setup-demo test lint format check
+
+help:
+	@echo "make run    serve the demo site on http://$(HOST):$(PORT) (embedded SQLite)"
+	@echo "make test   run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)"
+	@echo "make lint   ruff lint and format check"
+
+uv:
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+
+install: uv
+	$(UV) sync --frozen
+
+# The local demo runs with DEBUG on, on the embedded database unless DATABASE_URL says other.
+run: export DEBUG ?= 1
+run: setup-demo
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+setup-demo: export DEBUG ?= 1
+setup-demo: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo
+	$(MANAGE) create_local_editor
+
+test: install
+	$(UV) run --frozen pytest
+
+lint: install
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+
+format: install
+	$(UV) run --frozen ruff format .
+	$(UV) run --frozen ruff check --fix .

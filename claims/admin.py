@@ -1,0 +1,200 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+
+from claims.models import Claim, Counterclaim, Evidence, StanceLink, Topic, Verdict
+from sources.admin import SourceAdmin
+from sources.models import Source
+
+
+class StanceLinkInline(admin.TabularInline):
+    """On a claim: the evidence that bears on it, in the editor's order."""
+
+    model = StanceLink
+    fk_name = "claim"
+    fields = ["position", "evidence", "stance", "note"]
+    autocomplete_fields = ["evidence"]
+    extra = 1
+    verbose_name = "piece of evidence"
+    verbose_name_plural = "evidence (refutes, adds context, supports)"
+
+
+class ClaimsServedInline(admin.TabularInline):
+    """On a piece of evidence: the claims it serves."""
+
+    model = StanceLink
+    fk_name = "evidence"
+    fields = ["claim", "stance", "note", "position"]
+    autocomplete_fields = ["claim"]
+    extra = 1
+    verbose_name = "claim served"
+    verbose_name_plural = "claims this evidence serves"
+
+
+class AnsweredByInline(admin.TabularInline):
+    model = Counterclaim
+    fk_name = "original"
+    fields = ["response", "note"]
+    autocomplete_fields = ["response"]
+    extra = 0
+    verbose_name = "counterclaim answering this claim"
+    verbose_name_plural = "answered by (counterclaims)"
+
+
+class AnswersInline(admin.TabularInline):
+    model = Counterclaim
+    fk_name = "response"
+    fields = ["original", "note"]
+    autocomplete_fields = ["original"]
+    extra = 0
+    verbose_name = "claim this one answers"
+    verbose_name_plural = "this claim answers"
+
+
+class ClaimQuotedInline(admin.StackedInline):
+    """On a source: the claims quoted from it; new ones can be added right here."""
+
+    model = Claim
+    fk_name = "source"
+    fields = [("claimant", "said_on"), "quote", "summary", "status"]
+    readonly_fields = ["status"]
+    autocomplete_fields = ["claimant"]
+    extra = 0
+    show_change_link = True
+    verbose_name = "claim quoted from this source"
+    verbose_name_plural = "claims quoted from this source"
+
+
+class EvidenceDrawnInline(admin.StackedInline):
+    model = Evidence
+    fk_name = "source"
+    fields = ["excerpt", ("author", "location")]
+    autocomplete_fields = ["author"]
+    extra = 0
+    show_change_link = True
+    verbose_name = "evidence drawn from this source"
+    verbose_name_plural = "evidence drawn from this source"
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    list_display = ["summary", "claimant", "verdict", "status", "said_on", "published_at"]
+    list_select_related = ["claimant", "verdict"]
+    list_filter = ["status", "verdict", "topics", ("claimant", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["quote", "summary", "claimant__name", "source__title"]
+    autocomplete_fields = ["claimant", "source", "topics", "verdict"]
+    date_hierarchy = "said_on"
+    readonly_fields = ["status", "published_at", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["quote", "claimant", "source", "said_on", "summary", "topics"]}),
+        ("Verdict", {"fields": ["verdict", "ruling"]}),
+        (
+            "Status",
+            {"fields": ["status", "published_at", "retraction_note", "created_at", "updated_at"]},
+        ),
+        ("Permalink", {"fields": ["slug"], "classes": ["collapse"]}),
+    ]
+    inlines = [StanceLinkInline, AnsweredByInline, AnswersInline]
+    actions = ["submit_for_review", "publish", "send_back_to_draft", "retract"]
+
+    def view_on_site(self, claim):
+        # Drafts have no public page yet.
+        return claim.get_absolute_url() if claim.is_public else None
+
+    def _transition(self, request, queryset, method, done):
+        changed = 0
+        for claim in queryset:
+            try:
+                method(claim)
+            except ValidationError as error:
+                messages.error(request, f"“{claim}” was not {done}: {' '.join(error.messages)}")
+            else:
+                changed += 1
+        if changed:
+            messages.success(request, f"{changed} claim(s) {done}.")
+
+    @admin.action(description="Submit selected claims for review")
+    def submit_for_review(self, request, queryset):
+        self._transition(request, queryset, Claim.submit_for_review, "submitted for review")
+
+    @admin.action(description="Publish selected claims")
+    def publish(self, request, queryset):
+        self._transition(request, queryset, Claim.publish, "published")
+
+    @admin.action(description="Send selected claims back to draft")
+    def send_back_to_draft(self, request, queryset):
+        self._transition(request, queryset, Claim.send_back_to_draft, "sent back to draft")
+
+    @admin.action(description="Retract selected claims (uses each claim's retraction note)")
+    def retract(self, request, queryset):
+        self._transition(
+            request, queryset, lambda claim: claim.retract(claim.retraction_note), "retracted"
+        )
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "source", "author", "location", "claim_count"]
+    list_select_related = ["source", "author"]
+    list_filter = ["source__kind", ("source", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["excerpt", "source__title", "author__name"]
+    autocomplete_fields = ["source", "author"]
+    readonly_fields = ["created_at", "updated_at"]
+    fields = ["excerpt", "source", "author", "location", "created_at", "updated_at"]
+    inlines = [ClaimsServedInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(claim_count=Count("stance_links"))
+
+    @admin.display(description="claims served", ordering="claim_count")
+    def claim_count(self, evidence):
+        return evidence.claim_count
+
+
+@admin.register(StanceLink)
+class StanceLinkAdmin(admin.ModelAdmin):
+    list_display = ["claim", "stance", "evidence", "position"]
+    list_select_related = ["claim", "evidence"]
+    list_filter = ["stance"]
+    search_fields = ["claim__summary", "claim__quote", "evidence__excerpt", "note"]
+    autocomplete_fields = ["claim", "evidence"]
+
+
+@admin.register(Counterclaim)
+class CounterclaimAdmin(admin.ModelAdmin):
+    list_display = ["response", "original", "note"]
+    list_select_related = ["response", "original"]
+    search_fields = ["response__summary", "original__summary", "note"]
+    autocomplete_fields = ["original", "response"]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "description", "claim_count"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(claim_count=Count("claims"))
+
+    @admin.display(description="claims", ordering="claim_count")
+    def claim_count(self, topic):
+        return topic.claim_count
+
+
+@admin.register(Verdict)
+class VerdictAdmin(admin.ModelAdmin):
+    list_display = ["rating", "label", "slug", "description"]
+    list_display_links = ["label"]
+    search_fields = ["label", "description"]
+    prepopulated_fields = {"slug": ["label"]}
+
+
+# The source page shows the claims quoted from it and the evidence drawn from it. Those
+# models live here, so this app extends the source admin rather than the reverse.
+admin.site.unregister(Source)
+
+
+@admin.register(Source)
+class SourceWithClaimsAdmin(SourceAdmin):
+    inlines = [ClaimQuotedInline, EvidenceDrawnInline]

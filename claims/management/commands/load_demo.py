@@ -1,0 +1,154 @@
+"""Load the demo data set built from the seed articles. Idempotent: rows that exist are left
+as they are (so edits made in the admin survive), missing ones are added."""
+
+import datetime
+import json
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from claims.models import Claim, Counterclaim, Evidence, StanceLink, Topic, Verdict
+from sources.models import Actor, Affiliation, Source
+
+DEMO_FILE = Path(__file__).resolve().parents[2] / "demo_data.json"
+
+
+def _date(value):
+    return datetime.date.fromisoformat(value) if value else None
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo sources, claims and evidence (safe to run again: adds only what is missing)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--file", type=Path, default=DEMO_FILE, help="Demo data JSON file.")
+
+    def handle(self, *args, file, **options):
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise CommandError(f"No demo data file at {file}.") from exc
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise CommandError(f"{file} is not valid JSON: {exc}") from exc
+        try:
+            with transaction.atomic():
+                created = self.load(data)
+        except (KeyError, ValueError, ValidationError) as exc:
+            raise CommandError(f"Demo data is invalid, nothing was loaded: {exc!r}") from exc
+        summary = ", ".join(f"{count} {name}" for name, count in created.items())
+        self.stdout.write(self.style.SUCCESS(f"Demo data loaded; new rows: {summary}."))
+
+    def load(self, data):
+        created = dict.fromkeys(
+            ["actors", "sources", "topics", "claims", "evidence", "stance links", "counterclaims"],
+            0,
+        )
+
+        def count(name, obj_created):
+            created[name] += int(obj_created)
+
+        actors = {}
+        for row in data["actors"]:
+            actors[row["key"]], new = Actor.objects.get_or_create(
+                name=row["name"],
+                kind=row["kind"],
+                defaults={"description": row.get("description", ""), "same_as": row["same_as"]},
+            )
+            count("actors", new)
+        for row in data["affiliations"]:
+            Affiliation.objects.get_or_create(
+                person=actors[row["person"]],
+                organization=actors[row["organization"]],
+                role=row.get("role", ""),
+            )
+
+        topics = {}
+        for row in data["topics"]:
+            topics[row["key"]], new = Topic.objects.get_or_create(
+                name=row["name"], defaults={"description": row.get("description", "")}
+            )
+            count("topics", new)
+
+        sources = {}
+        # Documents known through an article come after it, so `via` can point at it.
+        for row in sorted(data["sources"], key=lambda r: r.get("via") is not None):
+            sources[row["key"]], new = Source.objects.get_or_create(
+                title=row["title"],
+                kind=row["kind"],
+                defaults={
+                    "url": row.get("url", ""),
+                    "archive_url": row.get("archive_url", ""),
+                    "publisher": actors.get(row.get("publisher")),
+                    "published_on": _date(row.get("published_on")),
+                    "language": row.get("language") or "en",
+                    "via": sources[row["via"]] if row.get("via") else None,
+                    "text": row.get("text", ""),
+                },
+            )
+            if new:
+                sources[row["key"]].full_clean()
+                sources[row["key"]].authors.set(actors[key] for key in row.get("authors", []))
+            count("sources", new)
+
+        verdicts = {verdict.slug: verdict for verdict in Verdict.objects.all()}
+        claims = {}
+        for row in data["claims"]:
+            claim, new = Claim.objects.get_or_create(
+                quote=row["quote"],
+                claimant=actors[row["claimant"]],
+                defaults={
+                    "source": sources[row["source"]],
+                    "said_on": _date(row.get("said_on")),
+                    "summary": row["summary"],
+                    "verdict": verdicts[row["verdict"]] if row.get("verdict") else None,
+                    "ruling": row.get("ruling", ""),
+                },
+            )
+            if new:
+                claim.full_clean()
+                claim.topics.set(topics[key] for key in row.get("topics", []))
+            claims[row["key"]] = claim
+            count("claims", new)
+
+        evidence = {}
+        for row in data["evidence"]:
+            evidence[row["key"]], new = Evidence.objects.get_or_create(
+                excerpt=row["excerpt"],
+                source=sources[row["source"]],
+                defaults={
+                    "author": actors.get(row.get("author")),
+                    "location": row.get("location", ""),
+                },
+            )
+            count("evidence", new)
+
+        for row in data["stances"]:
+            _, new = StanceLink.objects.get_or_create(
+                claim=claims[row["claim"]],
+                evidence=evidence[row["evidence"]],
+                defaults={
+                    "stance": row["stance"],
+                    "note": row.get("note", ""),
+                    "position": row.get("position", 0),
+                },
+            )
+            count("stance links", new)
+
+        for row in data["counterclaims"]:
+            _, new = Counterclaim.objects.get_or_create(
+                original=claims[row["answers"]],
+                response=claims[row["claim"]],
+                defaults={"note": row.get("note", "")},
+            )
+            count("counterclaims", new)
+
+        # Publish last: publication needs the evidence links in place.
+        for row in data["claims"]:
+            claim = claims[row["key"]]
+            if row.get("status") == Claim.Status.PUBLISHED and not claim.is_public:
+                claim.publish()
+        return created

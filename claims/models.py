@@ -1,0 +1,357 @@
+"""Claims, the evidence that rebuts or supports them, and the rules that decide what is public.
+
+One gate for visibility: ``Claim.objects.published()``. Every public path (pages, API, feeds,
+sitemap, search, exports) starts from it, and the public sources, actors, evidence and topics
+are derived from it (``published().sources()``, ``Evidence.objects.published()``...), so a draft
+cannot leak through any of them.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator, slugify
+
+from sources.models import Actor, Source, unique_slug
+
+
+class TopicQuerySet(models.QuerySet):
+    def published(self):
+        """Topics of at least one published claim."""
+        return self.filter(
+            Exists(
+                Claim.topics.through.objects.filter(
+                    topic=OuterRef("pk"), claim__in=Claim.objects.published()
+                )
+            )
+        )
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+
+class Verdict(models.Model):
+    """One step of the rating scale. ``rating`` orders the scale and is ClaimReview's
+    ratingValue: 1 is the worst rating (false), the highest value the best (true)."""
+
+    label = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    rating = models.PositiveSmallIntegerField(unique=True, help_text="1 = worst (false).")
+    description = models.TextField(help_text="Shown on the methodology page.")
+
+    class Meta:
+        ordering = ["rating"]
+        constraints = [
+            models.CheckConstraint(condition=Q(rating__gte=1), name="verdict_rating_positive")
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class ClaimQuerySet(models.QuerySet):
+    def published(self):
+        """Claims the public may see: published ones, and retracted ones, which stay at
+        their permanent URL with their correction notice. Drafts and claims in review never."""
+        return self.filter(status__in=Claim.PUBLIC_STATUSES)
+
+    def with_related(self):
+        """What a list of claims shows, in a constant number of queries."""
+        return self.select_related("claimant", "source__publisher", "verdict").prefetch_related(
+            "topics"
+        )
+
+    def search(self, query):
+        """Claims whose quote, summary or claimant's name contain every word of ``query``."""
+        qs = self
+        for word in query.split():
+            qs = qs.filter(
+                Q(quote__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(claimant__name__icontains=word)
+            )
+        return qs
+
+    def sources(self):
+        """The sources these claims quote or draw evidence from, and the documents those are
+        known through."""
+        cited = Q(pk__in=self.values("source")) | Q(
+            pk__in=StanceLink.objects.filter(claim__in=self).values("evidence__source")
+        )
+        reports_cited = Exists(Source.objects.filter(cited, via=OuterRef("pk")))
+        return Source.objects.filter(cited | Q(reports_cited))
+
+    def actors(self):
+        """Who said these claims, found their evidence, or published their sources."""
+        return Actor.objects.filter(
+            Q(pk__in=self.values("claimant"))
+            | Q(pk__in=StanceLink.objects.filter(claim__in=self).values("evidence__author"))
+            | Q(pk__in=self.sources().values("publisher"))
+        )
+
+
+class Claim(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"
+        RETRACTED = "retracted", "Retracted"
+
+    PUBLIC_STATUSES = (Status.PUBLISHED, Status.RETRACTED)
+
+    quote = models.TextField(help_text="The exact words, as the source gives them.")
+    summary = models.CharField(max_length=200, help_text="A neutral one-line summary.")
+    slug = models.SlugField(max_length=80, blank=True)
+    claimant = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="claims")
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        related_name="claims",
+        help_text="The document the claim was made in.",
+    )
+    said_on = models.DateField(
+        "date said", null=True, blank=True, help_text="Leave empty when unknown."
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="claims")
+    verdict = models.ForeignKey(
+        Verdict, on_delete=models.PROTECT, null=True, blank=True, related_name="claims"
+    )
+    ruling = models.TextField(blank=True, help_text="What the evidence shows, in a few sentences.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Set by the first publication."
+    )
+    retraction_note = models.TextField(
+        blank=True, help_text="The public correction note shown when a claim is retracted."
+    )
+    evidence = models.ManyToManyField(
+        "Evidence", through="StanceLink", related_name="claims", blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(quote=""), name="claim_quote_not_empty"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "in_review", "published", "retracted"]),
+                name="claim_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "in_review"])
+                | (Q(verdict__isnull=False) & ~Q(ruling="") & Q(published_at__isnull=False)),
+                name="claim_public_has_verdict_and_ruling",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="retracted") | ~Q(retraction_note=""),
+                name="claim_retraction_has_note",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="claim_status_published_idx"),
+            models.Index(fields=["status", "said_on"], name="claim_status_said_on_idx"),
+            models.Index(fields=["updated_at"], name="claim_updated_at_idx"),
+        ]
+
+    def __str__(self):
+        return self.summary or Truncator(self.quote).chars(80)
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.summary or self.quote)[:80].strip("-") or "claim"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("claims:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if not self.quote.strip():
+            errors["quote"] = "Enter the exact quote."
+        if self.said_on and self.said_on > timezone.localdate():
+            errors["said_on"] = "A claim cannot have been said in the future."
+        if self.status in self.PUBLIC_STATUSES:
+            errors.update(self._missing_for_publication(check_evidence=False))
+        if errors:
+            raise ValidationError(errors)
+
+    # Workflow. Views, admin actions and the API call these; none sets ``status`` itself.
+
+    @property
+    def is_public(self):
+        return self.status in self.PUBLIC_STATUSES
+
+    def _missing_for_publication(self, *, check_evidence=True):
+        missing = {}
+        if self.verdict_id is None:
+            missing["verdict"] = "A published claim needs a verdict."
+        if not self.ruling.strip():
+            missing["ruling"] = "A published claim needs a ruling."
+        if check_evidence and self.pk and not self.stance_links.exists():
+            missing["evidence"] = "A published claim needs at least one piece of evidence."
+        return missing
+
+    def _transition(self, allowed_from, to):
+        if self.status not in allowed_from:
+            raise ValidationError(
+                f"A claim that is {self.get_status_display().lower()} cannot be "
+                f"{dict(self.Status.choices)[to].lower()}."
+            )
+        self.status = to
+
+    def submit_for_review(self):
+        self._transition({self.Status.DRAFT}, self.Status.IN_REVIEW)
+        self.save(update_fields=["status", "updated_at"])
+
+    def send_back_to_draft(self):
+        self._transition({self.Status.IN_REVIEW}, self.Status.DRAFT)
+        self.save(update_fields=["status", "updated_at"])
+
+    def publish(self):
+        if self.status not in (self.Status.DRAFT, self.Status.IN_REVIEW):
+            raise ValidationError(f"This claim is already {self.get_status_display().lower()}.")
+        missing = self._missing_for_publication()
+        if missing:
+            raise ValidationError(missing)
+        self.status = self.Status.PUBLISHED
+        if self.published_at is None:
+            self.published_at = timezone.now()
+        self.save(update_fields=["status", "published_at", "updated_at"])
+
+    def retract(self, note):
+        if not note.strip():
+            raise ValidationError({"retraction_note": "A retraction needs a public note."})
+        self._transition({self.Status.PUBLISHED}, self.Status.RETRACTED)
+        self.retraction_note = note.strip()
+        self.save(update_fields=["status", "retraction_note", "updated_at"])
+
+    # Counterclaims, read from both ends.
+
+    def answers(self):
+        """Claims this claim answers or rebuts."""
+        return Claim.objects.filter(response_links__response=self)
+
+    def answered_by(self):
+        """Claims that answer or rebut this one."""
+        return Claim.objects.filter(original_links__original=self)
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def published(self):
+        """Evidence the public may see: what serves at least one published claim."""
+        return self.filter(
+            Exists(
+                StanceLink.objects.filter(
+                    evidence=OuterRef("pk"), claim__in=Claim.objects.published()
+                )
+            )
+        )
+
+
+class Evidence(models.Model):
+    """An excerpt or finding from a source. One piece of evidence can serve many claims."""
+
+    excerpt = models.TextField(help_text="The passage or finding, verbatim where quoted.")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence")
+    author = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+        help_text="Who found or said it, where the source attributes it.",
+    )
+    location = models.CharField(
+        max_length=200, blank=True, help_text="Where in the source: page, section."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "evidence"
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(excerpt=""), name="evidence_excerpt_not_empty")
+        ]
+
+    def __str__(self):
+        return Truncator(self.excerpt).chars(90)
+
+
+class StanceLink(models.Model):
+    """How a piece of evidence bears on a claim, and why, in the editor's order."""
+
+    class Stance(models.TextChoices):
+        REFUTES = "refutes", "Refutes"
+        CONTEXT = "context", "Adds context"
+        SUPPORTS = "supports", "Supports"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="stance_links")
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="stance_links")
+    stance = models.CharField(max_length=10, choices=Stance.choices)
+    note = models.CharField(
+        "why it matters", max_length=300, blank=True, help_text="One sentence for the reader."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "evidence"], name="stance_link_unique_pair"),
+            models.CheckConstraint(
+                condition=Q(stance__in=["refutes", "context", "supports"]),
+                name="stance_link_stance_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["evidence", "claim"], name="stance_evidence_claim_idx")]
+
+    def __str__(self):
+        return f"{self.evidence} {self.get_stance_display().lower()} {self.claim}"
+
+
+class Counterclaim(models.Model):
+    """A tracked claim (``response``) that answers or rebuts another (``original``)."""
+
+    original = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="response_links")
+    response = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="original_links")
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["original", "response"], name="counterclaim_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(original=F("response")), name="counterclaim_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.response} answers {self.original}"
+
+    def clean(self):
+        if self.original_id and self.original_id == self.response_id:
+            raise ValidationError("A claim cannot answer itself.")

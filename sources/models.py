@@ -1,0 +1,179 @@
+"""Provenance: the documents claims and evidence come from, and who says or publishes things.
+
+This app knows nothing of claims. What the public may see of it is decided in the claims app,
+starting from its published-claims queryset (see ``claims.models.ClaimQuerySet``).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from sources.validators import validate_url_list
+
+
+def unique_slug(instance, text, *, field="slug", max_length=80):
+    """A slug for ``text`` not used yet by another row of the instance's model."""
+    base = slugify(text)[:max_length].strip("-") or "item"
+    slug, n = base, 2
+    others = type(instance)._default_manager.exclude(pk=instance.pk)
+    while others.filter(**{field: slug}).exists():
+        suffix = f"-{n}"
+        slug = f"{base[: max_length - len(suffix)]}{suffix}"
+        n += 1
+    return slug
+
+
+class Actor(models.Model):
+    """A person or an organization that says or publishes things."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANIZATION = "organization", "Organization"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
+    description = models.CharField(
+        max_length=300, blank=True, help_text="One neutral line: who this is."
+    )
+    same_as = models.JSONField(
+        "sameAs links",
+        default=list,
+        blank=True,
+        validators=[validate_url_list],
+        help_text="Pages that identify this actor (Wikidata, official site), as a JSON list.",
+    )
+    organizations = models.ManyToManyField(
+        "self",
+        through="Affiliation",
+        through_fields=("person", "organization"),
+        symmetrical=False,
+        related_name="members",
+        blank=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["person", "organization"]), name="actor_kind_valid"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="actor_name_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_person(self):
+        return self.kind == self.Kind.PERSON
+
+
+class Affiliation(models.Model):
+    """A person's tie to an organization: a spokesperson of an agency, a union's president."""
+
+    person = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="affiliations")
+    organization = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="affiliates")
+    role = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["person__name", "organization__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "organization", "role"], name="affiliation_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(person=F("organization")), name="affiliation_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        role = f"{self.role}, " if self.role else ""
+        return f"{self.person} ({role}{self.organization})"
+
+    def clean(self):
+        if self.person_id and self.person_id == self.organization_id:
+            raise ValidationError("An actor cannot be affiliated with itself.")
+        if self.organization_id and self.organization.kind != Actor.Kind.ORGANIZATION:
+            raise ValidationError({"organization": "Choose an organization."})
+
+
+class Source(models.Model):
+    """A document: a news article, a report, a letter, an interview, a dataset."""
+
+    class Kind(models.TextChoices):
+        NEWS_ARTICLE = "news_article", "News article"
+        GOVERNMENT_REPORT = "government_report", "Government report"
+        LETTER = "letter", "Letter"
+        PRESS_RELEASE = "press_release", "Press release"
+        STATEMENT = "statement", "Statement"
+        INTERVIEW = "interview", "Interview"
+        WEBSITE = "website", "Website"
+        DATASET = "dataset", "Dataset"
+        OTHER = "other", "Other"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=80, blank=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices, db_index=True)
+    url = models.URLField("URL", max_length=500, blank=True)
+    archive_url = models.URLField("archive URL", max_length=500, blank=True)
+    publisher = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="published_sources",
+    )
+    authors = models.ManyToManyField(Actor, blank=True, related_name="authored_sources")
+    published_on = models.DateField(
+        "date published", null=True, blank=True, help_text="Leave empty when unknown."
+    )
+    language = models.CharField(max_length=10, default="en", help_text="An IETF tag, e.g. en.")
+    via = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_documents",
+        verbose_name="known through",
+        help_text="The document that reports this one, when we have not seen the original.",
+    )
+    text = models.TextField(
+        blank=True, help_text="The passages that hold the quotes, for quote checks."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"], condition=~Q(url=""), name="source_url_unique_when_present"
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="source_title_not_empty"),
+            models.CheckConstraint(condition=~Q(via=F("id")), name="source_not_via_itself"),
+        ]
+        indexes = [models.Index(fields=["published_on"], name="source_published_on_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:80].strip("-") or "source"
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.published_on and self.published_on > timezone.localdate():
+            raise ValidationError({"published_on": "A date published cannot be in the future."})
+        if self.pk and self.via_id == self.pk:
+            raise ValidationError({"via": "A source cannot be known through itself."})

@@ -1,0 +1,236 @@
+"""The data model's integrity rules, enforced by the database itself and by the workflow."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+
+from claims.models import Claim, Counterclaim, Evidence, StanceLink, Topic, Verdict
+from sources.models import Actor, Affiliation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_default_verdict_scale_is_ordered_from_false_to_true():
+    scale = list(Verdict.objects.values_list("rating", "slug"))
+    assert scale == [
+        (1, "false"),
+        (2, "mostly-false"),
+        (3, "mixed"),
+        (4, "mostly-true"),
+        (5, "true"),
+    ]
+
+
+def test_source_url_is_unique_only_when_present(make):
+    make.source(url="")
+    make.source(url="")  # many sources have no URL
+    make.source(url="https://example.org/report")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make.source(url="https://example.org/report")
+
+
+def test_source_cannot_be_known_through_itself(make):
+    source = make.source()
+    source.via = source
+    with pytest.raises(IntegrityError), transaction.atomic():
+        source.save()
+
+
+def test_stance_link_is_unique_per_claim_and_evidence(make):
+    claim = make.claim(status=Claim.Status.DRAFT, evidence=0)
+    evidence = make.evidence()
+    StanceLink.objects.create(claim=claim, evidence=evidence, stance="refutes")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StanceLink.objects.create(claim=claim, evidence=evidence, stance="supports")
+
+
+def test_stance_must_be_one_of_the_three(make):
+    claim = make.claim(status=Claim.Status.DRAFT, evidence=0)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StanceLink.objects.create(claim=claim, evidence=make.evidence(), stance="maybe")
+
+
+def test_claim_cannot_answer_itself(make):
+    claim = make.claim()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Counterclaim.objects.create(original=claim, response=claim)
+
+
+def test_affiliation_cannot_point_at_itself(make):
+    person = make.actor(kind=Actor.Kind.PERSON)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Affiliation.objects.create(person=person, organization=person)
+
+
+def test_database_refuses_a_published_claim_without_verdict_or_ruling(make):
+    claim = make.claim()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Claim.objects.filter(pk=claim.pk).update(ruling="")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Claim.objects.filter(pk=claim.pk).update(verdict=None)
+
+
+def test_database_refuses_an_empty_quote(make):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make.claim(quote="", status=Claim.Status.DRAFT)
+
+
+def test_database_refuses_a_retraction_without_note(make):
+    claim = make.claim()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Claim.objects.filter(pk=claim.pk).update(status=Claim.Status.RETRACTED)
+
+
+def test_deleting_what_published_content_relies_on_is_refused(make):
+    claim = make.claim()
+    evidence = claim.evidence.get()
+    with pytest.raises(ProtectedError):
+        claim.claimant.delete()
+    with pytest.raises(ProtectedError):
+        claim.source.delete()
+    with pytest.raises(ProtectedError):
+        evidence.delete()
+    with pytest.raises(ProtectedError):
+        claim.verdict.delete()
+    with pytest.raises(ProtectedError):
+        evidence.source.delete()
+
+
+def test_future_dates_are_refused_by_validation(make):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    claim = make.claim(status=Claim.Status.DRAFT, said_on=tomorrow)
+    with pytest.raises(ValidationError) as excinfo:
+        claim.full_clean()
+    assert "said_on" in excinfo.value.message_dict
+    source = make.source(published_on=tomorrow)
+    with pytest.raises(ValidationError) as excinfo:
+        source.full_clean()
+    assert "published_on" in excinfo.value.message_dict
+
+
+def test_same_as_links_must_be_urls(make):
+    actor = make.actor(same_as=["https://www.wikidata.org/wiki/Q1", "not a url"])
+    with pytest.raises(ValidationError) as excinfo:
+        actor.full_clean()
+    assert "same_as" in excinfo.value.message_dict
+
+
+def test_slugs_are_made_from_names_and_stay_unique(make):
+    first = make.actor(name="Office of Inspector General")
+    second = make.actor(name="Office of Inspector General")
+    assert first.slug == "office-of-inspector-general"
+    assert second.slug == "office-of-inspector-general-2"
+    assert make.topic(name="Detention conditions").slug == "detention-conditions"
+
+
+# Workflow
+
+
+def test_publish_sets_the_first_publication_date_once(make):
+    claim = make.claim(status=Claim.Status.DRAFT)
+    assert claim.published_at is None
+    claim.publish()
+    first = claim.published_at
+    assert claim.status == Claim.Status.PUBLISHED and first is not None
+    with pytest.raises(ValidationError):
+        claim.publish()  # already published
+    claim.refresh_from_db()
+    assert claim.published_at == first
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [({"verdict": None}, "verdict"), ({"ruling": " "}, "ruling")],
+)
+def test_publish_requires_verdict_and_ruling(make, change, field):
+    claim = make.claim(status=Claim.Status.DRAFT, **change)
+    with pytest.raises(ValidationError) as excinfo:
+        claim.publish()
+    assert field in excinfo.value.message_dict
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.DRAFT
+
+
+def test_publish_requires_evidence(make):
+    claim = make.claim(status=Claim.Status.DRAFT, evidence=0)
+    with pytest.raises(ValidationError) as excinfo:
+        claim.publish()
+    assert "evidence" in excinfo.value.message_dict
+
+
+def test_review_round_trip_and_retraction(make):
+    claim = make.claim(status=Claim.Status.DRAFT)
+    claim.submit_for_review()
+    claim.send_back_to_draft()
+    assert claim.status == Claim.Status.DRAFT
+    with pytest.raises(ValidationError):
+        claim.retract("Not published yet")
+    claim.publish()
+    with pytest.raises(ValidationError):
+        claim.retract("   ")
+    claim.retract("The quote was misattributed.")
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.RETRACTED
+    assert claim.retraction_note == "The quote was misattributed."
+
+
+# The visibility gate
+
+
+def test_only_published_and_retracted_claims_are_public(make):
+    published = make.claim()
+    retracted = make.claim(status=Claim.Status.RETRACTED)
+    make.claim(status=Claim.Status.DRAFT)
+    make.claim(status=Claim.Status.IN_REVIEW)
+    assert set(Claim.objects.published()) == {published, retracted}
+
+
+def test_related_rows_are_public_only_through_a_published_claim(make):
+    topic_public, topic_draft = make.topic(), make.topic()
+    public = make.claim(topics=[topic_public])
+    draft = make.claim(status=Claim.Status.DRAFT, topics=[topic_draft])
+    report = make.source(title="Report known through the article")
+    article = make.source(title="The article")
+    report.via = article
+    report.save()
+    public.source = report
+    public.save()
+
+    published = Claim.objects.published()
+    assert set(Evidence.objects.published()) == set(public.evidence.all())
+    assert set(Topic.objects.published()) == {topic_public}
+    sources = set(published.sources())
+    assert {report, article, public.evidence.get().source} == sources
+    assert draft.source not in sources
+    actors = set(published.actors())
+    assert public.claimant in actors
+    assert draft.claimant not in actors
+
+
+def test_shared_evidence_is_public_once_it_serves_one_published_claim(make):
+    draft = make.claim(status=Claim.Status.DRAFT)
+    evidence = draft.evidence.get()
+    assert not Evidence.objects.published().filter(pk=evidence.pk).exists()
+    public = make.claim(status=Claim.Status.DRAFT, evidence=0)
+    StanceLink.objects.create(claim=public, evidence=evidence, stance="supports")
+    public.publish()
+    assert list(Evidence.objects.published()) == [evidence]
+
+
+def test_counterclaims_read_from_both_ends(make):
+    union_claim, agency_answer = make.claim(), make.claim()
+    Counterclaim.objects.create(original=union_claim, response=agency_answer)
+    assert list(union_claim.answered_by()) == [agency_answer]
+    assert list(agency_answer.answers()) == [union_claim]
+
+
+def test_search_matches_quote_summary_and_claimant(make):
+    hit = make.claim(quote="Detention beds were full", claimant=make.actor(name="Union"))
+    make.claim(quote="Something else entirely")
+    assert list(Claim.objects.published().search("detention")) == [hit]
+    assert list(Claim.objects.published().search("union full")) == [hit]
+    assert not Claim.objects.published().search("detention nothing").exists()
