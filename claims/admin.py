@@ -135,6 +135,7 @@ class ClaimAdmin(admin.ModelAdmin):
 @admin.register(Evidence)
 class EvidenceAdmin(admin.ModelAdmin):
     list_display = ["__str__", "source", "author", "location", "claim_count"]
+    ordering = ["-updated_at", "-id"]
     list_select_related = ["source", "author"]
     list_filter = ["source__kind", ("source", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["excerpt", "source__title", "author__name"]
@@ -171,6 +172,7 @@ class CounterclaimAdmin(admin.ModelAdmin):
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "description", "claim_count"]
+    ordering = ["name"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
 

@@ -85,6 +85,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# Redis when REDIS_URL is given (production, docker-compose); per-process memory otherwise.
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -16,6 +16,7 @@ class AffiliationInline(admin.TabularInline):
 @admin.register(Actor)
 class ActorAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "description", "claim_count"]
+    ordering = ["name"]
     list_filter = ["kind"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
