@@ -6,14 +6,17 @@ are derived from it (``published().sources()``, ``Evidence.objects.published()``
 cannot leak through any of them.
 """
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db import connections, models
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 
 from sources.models import Actor, Source, unique_slug
+
+SEARCH_CONFIG = "english"
 
 
 class TopicQuerySet(models.QuerySet):
@@ -79,7 +82,27 @@ class ClaimQuerySet(models.QuerySet):
         )
 
     def search(self, query):
-        """Claims whose quote, summary or claimant's name contain every word of ``query``."""
+        """Claims matching ``query``, annotated with ``search_rank`` (higher is better).
+
+        On PostgreSQL: full-text search in web-search syntax ("a phrase", -exclude, or),
+        ranked with the quote and the claimant's name above the summary. Elsewhere (SQLite):
+        claims whose quote, summary or claimant's name contain every word, all ranked equal.
+        """
+        query = query.strip()
+        if not query:
+            return self.annotate(search_rank=Value(0.0))
+        if connections[self.db].vendor == "postgresql":
+            document = (
+                SearchVector("quote", weight="A", config=SEARCH_CONFIG)
+                + SearchVector("claimant__name", weight="A", config=SEARCH_CONFIG)
+                + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+            )
+            terms = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+            return (
+                self.annotate(search_document=document)
+                .filter(search_document=terms)
+                .annotate(search_rank=SearchRank(F("search_document"), terms))
+            )
         qs = self
         for word in query.split():
             qs = qs.filter(
@@ -87,7 +110,7 @@ class ClaimQuerySet(models.QuerySet):
                 | Q(summary__icontains=word)
                 | Q(claimant__name__icontains=word)
             )
-        return qs
+        return qs.annotate(search_rank=Value(1.0))
 
     def sources(self):
         """The sources these claims quote or draw evidence from, and the documents those are
@@ -97,6 +120,10 @@ class ClaimQuerySet(models.QuerySet):
         )
         reports_cited = Exists(Source.objects.filter(cited, via=OuterRef("pk")))
         return Source.objects.filter(cited | Q(reports_cited))
+
+    def claimants(self):
+        """Who said these claims."""
+        return Actor.objects.filter(pk__in=self.values("claimant"))
 
     def actors(self):
         """Who said these claims, found their evidence, or published their sources."""
@@ -195,6 +222,21 @@ class Claim(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @classmethod
+    def touch(cls, claim_ids):
+        """Mark claims as changed. A claim's page shows its evidence and its counterclaims,
+        so a change to those is a change to the claim: ``updated_at`` drives the page's
+        "last updated", its ETag and cache invalidation."""
+        cls.objects.filter(pk__in=claim_ids).update(updated_at=timezone.now())
+
+    def _touch_counterparts(self):
+        Claim.touch(
+            [
+                *self.response_links.values_list("response", flat=True),
+                *self.original_links.values_list("original", flat=True),
+            ]
+        )
+
     # Workflow. Views, admin actions and the API call these; none sets ``status`` itself.
 
     @property
@@ -237,6 +279,7 @@ class Claim(models.Model):
         if self.published_at is None:
             self.published_at = timezone.now()
         self.save(update_fields=["status", "published_at", "updated_at"])
+        self._touch_counterparts()
 
     def retract(self, note):
         if not note.strip():
@@ -244,6 +287,7 @@ class Claim(models.Model):
         self._transition({self.Status.PUBLISHED}, self.Status.RETRACTED)
         self.retraction_note = note.strip()
         self.save(update_fields=["status", "retraction_note", "updated_at"])
+        self._touch_counterparts()
 
     # Counterclaims, read from both ends.
 
@@ -299,6 +343,10 @@ class Evidence(models.Model):
     def __str__(self):
         return Truncator(self.excerpt).chars(90)
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        Claim.touch(self.stance_links.values("claim"))
+
 
 class StanceLink(models.Model):
     """How a piece of evidence bears on a claim, and why, in the editor's order."""
@@ -330,6 +378,14 @@ class StanceLink(models.Model):
     def __str__(self):
         return f"{self.evidence} {self.get_stance_display().lower()} {self.claim}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        Claim.touch([self.claim_id])
+
+    def delete(self, *args, **kwargs):
+        Claim.touch([self.claim_id])
+        return super().delete(*args, **kwargs)
+
 
 class Counterclaim(models.Model):
     """A tracked claim (``response``) that answers or rebuts another (``original``)."""
@@ -351,6 +407,14 @@ class Counterclaim(models.Model):
 
     def __str__(self):
         return f"{self.response} answers {self.original}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        Claim.touch([self.original_id, self.response_id])
+
+    def delete(self, *args, **kwargs):
+        Claim.touch([self.original_id, self.response_id])
+        return super().delete(*args, **kwargs)
 
     def clean(self):
         if self.original_id and self.original_id == self.response_id:

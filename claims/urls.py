@@ -6,6 +6,13 @@ app_name = "claims"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("claims/", views.claim_list, name="list"),
     path("claims/<int:pk>/", views.claim_detail, name="detail-no-slug"),
-    path("claims/<int:pk>/<slug:slug>/", views.claim_detail, name="detail"),
+    path("claims/<int:pk>/<str:slug>/", views.claim_detail, name="detail"),
+    path("claimants/<slug:slug>/", views.actor_detail, name="actor"),
+    path("sources/<int:pk>/", views.source_detail, name="source-no-slug"),
+    path("sources/<int:pk>/<str:slug>/", views.source_detail, name="source"),
+    path("topics/<slug:slug>/", views.topic_detail, name="topic"),
+    path("methodology/", views.methodology, name="methodology"),
+    path("about/", views.about, name="about"),
 ]

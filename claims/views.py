@@ -1,26 +1,173 @@
-"""Public pages. Every queryset here starts from ``Claim.objects.published()``."""
+"""Public pages. Every queryset here starts from ``Claim.objects.published()``: a draft or a
+claim in review can reach no page, list, feed or count."""
 
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import condition, require_safe
 
-from claims.models import Claim, StanceLink
+from claims.claimreview import claim_review
+from claims.forms import ClaimFilterForm
+from claims.models import Claim, Evidence, StanceLink, Topic, Verdict
+from sources.models import Affiliation
+
+CLAIMS_PER_PAGE = 20
+# Public pages may be kept by browsers and shared caches for a short while; claim pages are
+# revalidated cheaply with their ETag.
+public_cache = cache_control(public=True, max_age=60)
 
 
+def _published():
+    return Claim.objects.published()
+
+
+@require_safe
+@public_cache
 def home(request):
-    claims = Claim.objects.published().with_related()[:20]
-    return render(request, "claims/home.html", {"claims": claims})
-
-
-def claim_detail(request, pk, slug=None):
-    claim = get_object_or_404(Claim.objects.published().with_related(), pk=pk)
-    if slug != claim.slug:
-        return redirect(claim, permanent=True)
-    links = claim.stance_links.select_related("evidence__source__publisher", "evidence__author")
-    groups = [
-        (label, [link for link in links if link.stance == stance])
-        for stance, label in StanceLink.Stance.choices
-    ]
+    claims = _published().with_related().order_by("-published_at", "-id")[:10]
+    topics = Topic.objects.published().annotate(
+        claim_count=Count("claims", filter=Q(claims__status__in=Claim.PUBLIC_STATUSES))
+    )
     return render(
         request,
-        "claims/claim_detail.html",
-        {"claim": claim, "evidence_groups": [g for g in groups if g[1]]},
+        "claims/home.html",
+        {
+            "claims": claims,
+            "topics": topics,
+            "verdicts": Verdict.objects.all(),
+        },
     )
+
+
+@require_safe
+@public_cache
+def claim_list(request):
+    """The searchable, filterable list. htmx requests get only the results fragment."""
+    form = ClaimFilterForm(request.GET or None, claims=_published())
+    form.is_valid()  # invalid fields are reported and ignored; the valid ones still apply
+    claims = form.filter().with_related()
+    page = Paginator(claims, CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    template = "claims/claim_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, context)
+
+
+def _claim_etag(request, pk, slug=None):
+    updated = _published().filter(pk=pk).values_list("updated_at", flat=True).first()
+    return f"{pk}-{updated.timestamp()}" if updated else None
+
+
+@require_safe
+@public_cache
+@condition(etag_func=_claim_etag)
+def claim_detail(request, pk, slug=None):
+    claim = get_object_or_404(
+        _published()
+        .with_related()
+        .select_related("source__via")
+        .prefetch_related(
+            Prefetch(
+                "claimant__affiliations",
+                queryset=Affiliation.objects.select_related("organization"),
+            )
+        ),
+        pk=pk,
+    )
+    if slug != claim.slug:
+        return redirect(claim, permanent=True)
+    links = claim.stance_links.select_related(
+        "evidence__source__publisher", "evidence__source__via", "evidence__author"
+    )
+    groups = [
+        (stance, label, [link for link in links if link.stance == stance])
+        for stance, label in StanceLink.Stance.choices
+    ]
+    canonical_url = request.build_absolute_uri(claim.get_absolute_url())
+    context = {
+        "claim": claim,
+        "evidence_groups": [group for group in groups if group[2]],
+        "answers": claim.answers().published().with_related(),
+        "answered_by": claim.answered_by().published().with_related(),
+        "canonical_url": canonical_url,
+        "claim_review": claim_review(claim, canonical_url),
+    }
+    return render(request, "claims/claim_detail.html", context)
+
+
+@require_safe
+@public_cache
+def actor_detail(request, slug):
+    actor = get_object_or_404(_published().actors(), slug=slug)
+    claims = _published().filter(claimant=actor).with_related().order_by("-published_at")
+    verdict_counts = dict(
+        claims.order_by().values("verdict").annotate(n=Count("id")).values_list("verdict", "n")
+    )
+    context = {
+        "actor": actor,
+        "affiliations": actor.affiliations.select_related("organization"),
+        "members": Affiliation.objects.filter(organization=actor).select_related("person"),
+        "public_actor_ids": set(_published().actors().values_list("pk", flat=True)),
+        "claims": claims,
+        "chart": _verdict_chart(verdict_counts),
+    }
+    return render(request, "claims/actor_detail.html", context)
+
+
+def _verdict_chart(counts, bar_width=200, row_height=24):
+    """Bar geometry for a claimant's verdict distribution, one row per step of the scale."""
+    most = max(counts.values(), default=0) or 1
+    rows = [
+        {
+            "verdict": verdict,
+            "count": counts.get(verdict.pk, 0),
+            "y": i * row_height,
+            "width": round(bar_width * counts.get(verdict.pk, 0) / most),
+        }
+        for i, verdict in enumerate(Verdict.objects.all())
+    ]
+    return {"rows": rows, "height": len(rows) * row_height}
+
+
+@require_safe
+@public_cache
+def source_detail(request, pk, slug=None):
+    source = get_object_or_404(
+        _published().sources().select_related("publisher", "via").prefetch_related("authors"),
+        pk=pk,
+    )
+    if slug != source.slug:
+        return redirect("claims:source", pk=source.pk, slug=source.slug, permanent=True)
+    published = _published()
+    context = {
+        "source": source,
+        "claims": published.filter(source=source).with_related(),
+        "evidence": Evidence.objects.published().filter(source=source).select_related("author"),
+        "reported_documents": published.sources().filter(via=source),
+    }
+    return render(request, "claims/source_detail.html", context)
+
+
+@require_safe
+@public_cache
+def topic_detail(request, slug):
+    topic = get_object_or_404(Topic.objects.published(), slug=slug)
+    claims = _published().filter(topics=topic).with_related().order_by("-published_at", "-id")
+    page = Paginator(claims, CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "claims/topic_detail.html", {"topic": topic, "page": page})
+
+
+@require_safe
+@public_cache
+def methodology(request):
+    return render(request, "claims/methodology.html", {"verdicts": Verdict.objects.all()})
+
+
+@require_safe
+@public_cache
+def about(request):
+    return render(request, "claims/about.html")

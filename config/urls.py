@@ -1,14 +1,40 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
+from django.views.generic import TemplateView
 
+from claims.feeds import ActorClaimsFeed, LatestClaimsFeed, TopicClaimsFeed
+from claims.sitemaps import SITEMAPS
 from config.health import healthz
 
 admin.site.site_header = "Counterclaim curation"
 admin.site.site_title = "Counterclaim"
 admin.site.index_title = "Sources, claims and evidence"
 
+feeds = (
+    [
+        path("claims/", LatestClaimsFeed(), name="latest"),
+        path("topics/<slug:slug>/", TopicClaimsFeed(), name="topic"),
+        path("claimants/<slug:slug>/", ActorClaimsFeed(), name="actor"),
+    ],
+    "feeds",
+)
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("feeds/", include(feeds)),
+    path(
+        "sitemap.xml",
+        cache_control(public=True, max_age=3600)(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
     path("", include("claims.urls")),
 ]

@@ -121,7 +121,11 @@ class Source(models.Model):
         DATASET = "dataset", "Dataset"
         OTHER = "other", "Other"
 
-    title = models.CharField(max_length=300)
+    title = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="As the document gives it. Leave empty when it has none; never make one up.",
+    )
     slug = models.SlugField(max_length=80, blank=True)
     kind = models.CharField(max_length=30, choices=Kind.choices, db_index=True)
     url = models.URLField("URL", max_length=500, blank=True)
@@ -159,18 +163,47 @@ class Source(models.Model):
             models.UniqueConstraint(
                 fields=["url"], condition=~Q(url=""), name="source_url_unique_when_present"
             ),
-            models.CheckConstraint(condition=~Q(title=""), name="source_title_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(title="")
+                | ~Q(url="")
+                | Q(publisher__isnull=False)
+                | Q(via__isnull=False),
+                name="source_identifiable",
+                violation_error_message=(
+                    "A source without a title needs a URL, a publisher or the document it is "
+                    "known through."
+                ),
+            ),
             models.CheckConstraint(condition=~Q(via=F("id")), name="source_not_via_itself"),
         ]
         indexes = [models.Index(fields=["published_on"], name="source_published_on_idx")]
 
     def __str__(self):
-        return self.title
+        return self.label
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.title)[:80].strip("-") or "source"
+            self.slug = slugify(self.label)[:80].strip("-") or "source"
         super().save(*args, **kwargs)
+
+    @property
+    def label(self):
+        """The title, or for an untitled document a plain description of it (what kind of
+        document, from whom, and where it was reported), never an invented title. Uses
+        ``publisher`` and ``via``, so lists should select them."""
+        if self.title or not self.via_id:
+            return self.short_label
+        return f"{self.short_label}, as reported in “{self.via.label}”"
+
+    @property
+    def short_label(self):
+        """The label without where the document was reported, for pages that say so."""
+        if self.title:
+            return self.title
+        label = f"Untitled {self.get_kind_display().lower()}"
+        if self.publisher_id:
+            label += f" from {self.publisher.name}"
+        return label
 
     def clean(self):
         if self.published_on and self.published_on > timezone.localdate():

@@ -76,17 +76,19 @@ class Command(BaseCommand):
         sources = {}
         # Documents known through an article come after it, so `via` can point at it.
         for row in sorted(data["sources"], key=lambda r: r.get("via") is not None):
+            # Untitled documents are told apart by who published them, where they were
+            # reported, and the passage we keep of them.
             sources[row["key"]], new = Source.objects.get_or_create(
                 title=row["title"],
                 kind=row["kind"],
+                publisher=actors.get(row.get("publisher")),
+                via=sources[row["via"]] if row.get("via") else None,
+                text=row.get("text", ""),
                 defaults={
                     "url": row.get("url", ""),
                     "archive_url": row.get("archive_url", ""),
-                    "publisher": actors.get(row.get("publisher")),
                     "published_on": _date(row.get("published_on")),
                     "language": row.get("language") or "en",
-                    "via": sources[row["via"]] if row.get("via") else None,
-                    "text": row.get("text", ""),
                 },
             )
             if new:

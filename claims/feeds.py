@@ -1,0 +1,78 @@
+"""Atom feeds of published claims: all, per topic, per claimant."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from claims.models import Claim, Topic
+
+FEED_LENGTH = 30
+
+
+class LatestClaimsFeed(Feed):
+    feed_type = Atom1Feed
+
+    def title(self):
+        return f"{settings.SITE_NAME}: latest fact checks"
+
+    def link(self):
+        return reverse("claims:list")
+
+    def subtitle(self):
+        return "Claims beside the evidence that refutes, supports or puts them in context."
+
+    def claims(self, obj):
+        return Claim.objects.published()
+
+    def items(self, obj=None):
+        return self.claims(obj).with_related().order_by("-published_at", "-id")[:FEED_LENGTH]
+
+    def item_title(self, claim):
+        verdict = claim.verdict.label if claim.verdict else "Unrated"
+        return f"{verdict}: {claim.summary}"
+
+    def item_description(self, claim):
+        # Plain text; the feed generator escapes it.
+        return f"{claim.claimant.name}: “{claim.quote}” — {claim.ruling}"
+
+    def item_pubdate(self, claim):
+        return claim.published_at
+
+    def item_updateddate(self, claim):
+        return claim.updated_at
+
+    def item_author_name(self, claim):
+        return settings.SITE_NAME
+
+    def item_categories(self, claim):
+        return [topic.name for topic in claim.topics.all()]
+
+
+class TopicClaimsFeed(LatestClaimsFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Topic.objects.published(), slug=slug)
+
+    def title(self, topic):
+        return f"{settings.SITE_NAME}: {topic.name}"
+
+    def link(self, topic):
+        return reverse("claims:topic", args=[topic.slug])
+
+    def claims(self, topic):
+        return Claim.objects.published().filter(topics=topic)
+
+
+class ActorClaimsFeed(LatestClaimsFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Claim.objects.published().claimants(), slug=slug)
+
+    def title(self, actor):
+        return f"{settings.SITE_NAME}: claims by {actor.name}"
+
+    def link(self, actor):
+        return reverse("claims:actor", args=[actor.slug])
+
+    def claims(self, actor):
+        return Claim.objects.published().filter(claimant=actor)

@@ -1,0 +1,94 @@
+"""The public claim list's filter form. Invalid values become visible messages; the valid
+filters still apply, so a reader never meets an error page for a bad link."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import F
+
+from claims.models import Claim, Topic, Verdict
+from sources.models import Source
+
+
+class PublicChoiceField(forms.ModelChoiceField):
+    """A choice looked up by slug or id; junk (NUL bytes included) is an invalid choice
+    rather than a database error."""
+
+    def to_python(self, value):
+        if value and "\x00" in str(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class ClaimFilterForm(forms.Form):
+    SORTS = {
+        "relevance": ("-search_rank", "-published_at", "-id"),
+        "newest": ("-published_at", "-id"),
+        "oldest": ("published_at", "id"),
+        "said": (F("said_on").desc(nulls_last=True), "-published_at", "-id"),
+    }
+
+    q = forms.CharField(label="Search claims", max_length=200, required=False, strip=True)
+    topic = PublicChoiceField(
+        queryset=Topic.objects.none(), to_field_name="slug", required=False, empty_label="Any"
+    )
+    claimant = PublicChoiceField(
+        queryset=Claim.objects.none(), to_field_name="slug", required=False, empty_label="Anyone"
+    )
+    verdict = PublicChoiceField(
+        queryset=Verdict.objects.all(), to_field_name="slug", required=False, empty_label="Any"
+    )
+    source = PublicChoiceField(queryset=Claim.objects.none(), required=False, empty_label="Any")
+    said_from = forms.DateField(
+        label="Said from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    said_to = forms.DateField(
+        label="Said until", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sort = forms.ChoiceField(
+        choices=[
+            ("", "Best match or newest"),
+            ("newest", "Newest first"),
+            ("oldest", "Oldest first"),
+            ("said", "Date said"),
+        ],
+        required=False,
+    )
+
+    def __init__(self, *args, claims, **kwargs):
+        """``claims`` is the public claim queryset; the choices come only from it."""
+        super().__init__(*args, **kwargs)
+        self.claims = claims
+        self.fields["topic"].queryset = Topic.objects.published()
+        self.fields["claimant"].queryset = claims.claimants()
+        self.fields["source"].queryset = Source.objects.filter(pk__in=claims.values("source"))
+
+    def clean(self):
+        data = super().clean()
+        said_from, said_to = data.get("said_from"), data.get("said_to")
+        if said_from and said_to and said_from > said_to:
+            self.add_error("said_to", "“Said until” must not be before “Said from”.")
+        return data
+
+    def filter(self):
+        """The claims matching the valid filters, in the chosen order."""
+        data = self.cleaned_data if self.is_bound else {}
+        claims = self.claims.search(data.get("q") or "")
+        for field in ("topic", "claimant", "verdict", "source"):
+            if data.get(field):
+                lookup = "topics" if field == "topic" else field
+                claims = claims.filter(**{lookup: data[field]})
+        if data.get("said_from"):
+            claims = claims.filter(said_on__gte=data["said_from"])
+        if data.get("said_to"):
+            claims = claims.filter(said_on__lte=data["said_to"])
+        sort = data.get("sort") or ("relevance" if data.get("q") else "newest")
+        return claims.order_by(*self.SORTS[sort])
+
+    @property
+    def invalid_fields(self):
+        """(label, messages) for each filter that was ignored."""
+        return [
+            (self.fields[name].label or name.capitalize(), errors)
+            for name, errors in self.errors.items()
+            if name in self.fields
+        ]
