@@ -1,0 +1,401 @@
+"""The public reader site, page by page, as a reader (and a search engine) meets it."""
+
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from claims.models import Claim, Counterclaim, Evidence, StanceLink, Verdict
+from sources.models import Actor, Affiliation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(make):
+    """A union's claim with evidence of every stance, answered by an agency's claim."""
+    agency = make.actor(name="Border Agency", same_as=["https://www.wikidata.org/wiki/Q1"])
+    union = make.actor(name="Officers Union")
+    person = make.actor(name="Pat Example", kind=Actor.Kind.PERSON)
+    Affiliation.objects.create(person=person, organization=union, role="president")
+    topic = make.topic(name="Detention conditions")
+    article = make.source(title="The Daily Article", url="https://news.example.org/a")
+    letter = make.source(title="", kind="letter", via=article)
+    claim = make.claim(
+        claimant=person,
+        source=letter,
+        quote="Our facilities beat most local jails.",
+        summary="Union president says facilities beat local jails",
+        topics=[topic],
+        evidence=0,
+        status=Claim.Status.DRAFT,
+        ruling="Inspectors found expired food.",
+    )
+    for position, (stance, text) in enumerate(
+        [
+            ("supports", "A report praised the clinic."),
+            ("refutes", "Inspectors found expired food."),
+            ("context", "Jails vary widely."),
+            ("refutes", "Nooses made of sheets were found."),
+        ]
+    ):
+        StanceLink.objects.create(
+            claim=claim,
+            evidence=make.evidence(excerpt=text, source=article, author=agency),
+            stance=stance,
+            position=position,
+            note=f"Note for {text}",
+        )
+    claim.publish()
+    answer = make.claim(claimant=agency, summary="Agency answers the union", topics=[topic])
+    Counterclaim.objects.create(original=claim, response=answer)
+    claim.refresh_from_db()
+    return claim
+
+
+def get(client, url, **kwargs):
+    response = client.get(url, **kwargs)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+def test_claim_page_shows_the_claim_beside_its_evidence(client, case):
+    page = get(client, case.get_absolute_url())
+    assert "<blockquote><p>Our facilities beat most local jails.</p></blockquote>" in page
+    assert reverse("claims:actor", args=[case.claimant.slug]) in page
+    assert "president, Officers Union" in page
+    assert "Mostly false" not in page and "False</span>" in page
+    assert "Inspectors found expired food." in page
+    # Grouped by stance, refutes first, then context, then supports, in the editor's order.
+    order = [
+        page.index("Inspectors found expired food.</p></blockquote>"),
+        page.index("Nooses made of sheets"),
+        page.index("Jails vary widely."),
+        page.index("A report praised the clinic."),
+    ]
+    assert order == sorted(order)
+    assert "Why it matters:</strong> Note for Jails vary widely." in page
+    # The letter is known through the article, which links to its original.
+    assert "as reported in" in page and "https://news.example.org/a" in page
+    assert "Agency answers the union" in page
+    assert "Detention conditions" in page
+    assert '<meta property="og:title"' in page and 'name="twitter:card"' in page
+
+
+def test_counterclaim_exchange_shows_on_both_pages(client, case):
+    answer = case.answered_by().get()
+    assert "Answered by" in get(client, case.get_absolute_url())
+    page = get(client, answer.get_absolute_url())
+    assert "This claim answers" in page and case.summary in page
+
+
+def test_claim_review_json_ld(client, case):
+    page = get(client, case.get_absolute_url())
+    start = page.index('<script type="application/ld+json">') + len(
+        '<script type="application/ld+json">'
+    )
+    data = json.loads(page[start : page.index("</script>", start)])
+    assert data["@context"] == "https://schema.org"
+    assert data["@type"] == "ClaimReview"
+    assert data["url"] == f"http://testserver{case.get_absolute_url()}"
+    assert data["claimReviewed"] == case.quote
+    rating = data["reviewRating"]
+    assert (rating["ratingValue"], rating["worstRating"], rating["bestRating"]) == (1, 1, 5)
+    assert rating["alternateName"] == "False"
+    assert data["itemReviewed"]["author"] == {"@type": "Person", "name": "Pat Example"}
+    assert data["author"]["name"] == "Counterclaim"
+    assert data["datePublished"] == case.published_at.date().isoformat()
+
+
+def test_json_ld_cannot_break_out_of_its_script(client, make):
+    claim = make.claim(quote="</script><script>alert(1)</script>")
+    page = get(client, claim.get_absolute_url())
+    assert "<script>alert(1)" not in page
+    assert "\\u003C/script\\u003E" in page
+
+
+def test_retracted_claim_stays_at_its_url_with_a_notice(client, make):
+    claim = make.claim(status=Claim.Status.RETRACTED)
+    page = get(client, claim.get_absolute_url())
+    assert "This fact check has been retracted" in page
+    assert "We could not verify the quote." in page
+    assert "Retracted: We could not verify the quote." in page  # in its JSON-LD
+
+
+def test_wrong_or_missing_slug_redirects_permanently(client, case):
+    for url in (f"/claims/{case.pk}/", f"/claims/{case.pk}/old-slug/"):
+        response = client.get(url)
+        assert response.status_code == 301
+        assert response["Location"] == case.get_absolute_url()
+
+
+@pytest.mark.parametrize("status", [Claim.Status.DRAFT, Claim.Status.IN_REVIEW])
+def test_unpublished_claims_are_not_found(client, make, status):
+    claim = make.claim(status=status)
+    response = client.get(claim.get_absolute_url())
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()  # styled like the site
+
+
+def test_unknown_ids_and_slugs_get_the_site_404(client, case):
+    for url in ("/claims/99999/x/", "/claimants/nobody/", "/sources/99999/", "/topics/nope/"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "Browse all claims" in response.content.decode()
+
+
+def test_claim_page_answers_conditional_requests(client, case):
+    first = client.get(case.get_absolute_url())
+    etag = first["ETag"]
+    assert "public" in first["Cache-Control"]
+    again = client.get(case.get_absolute_url(), headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    evidence = case.evidence.first()
+    evidence.excerpt = "A corrected excerpt."
+    evidence.save()
+    changed = client.get(case.get_absolute_url(), headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert "A corrected excerpt." in changed.content.decode()
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+def test_claim_page_costs_the_same_queries_for_1_or_50_evidence(client, make):
+    small = make.claim(evidence=1)
+    big = make.claim(evidence=50)
+    for claim in (small, big):
+        Counterclaim.objects.create(original=claim, response=make.claim())
+    assert queries(client, small.get_absolute_url()) == queries(client, big.get_absolute_url())
+
+
+def test_lists_cost_the_same_queries_for_5_or_50_claims(
+    client, make, django_assert_max_num_queries
+):
+    topic = make.topic()
+    claimant = make.actor()
+    for _ in range(5):
+        make.claim(topics=[topic], claimant=claimant)
+    urls = [
+        "/",
+        "/claims/",
+        "/claims/?q=quoted",
+        f"/topics/{topic.slug}/",
+        f"/claimants/{claimant.slug}/",
+        reverse("feeds:latest"),
+    ]
+    few = {url: queries(client, url) for url in urls}
+    for _ in range(45):
+        make.claim(topics=[topic, make.topic()], claimant=claimant, evidence=2)
+    for url in urls:
+        with django_assert_max_num_queries(few[url]):
+            client.get(url)
+
+
+def test_claimant_page_lists_claims_and_draws_the_verdict_chart(client, case, make):
+    page = get(client, reverse("claims:actor", args=[case.claimant.slug]))
+    assert case.summary in page
+    assert 'role="img" aria-label="False: 1, Mostly false: 0' in page
+    assert "Officers Union" in page
+    agency_page = get(client, reverse("claims:actor", args=["border-agency"]))
+    assert "https://www.wikidata.org/wiki/Q1" in agency_page
+
+
+def test_source_page_shows_claims_quoted_and_evidence_drawn(client, case):
+    article = case.source.via
+    page = get(client, reverse("claims:source", args=[article.pk, article.slug]))
+    assert "Inspectors found expired food." in page
+    assert "Documents it reports" in page
+    letter = case.source
+    page = get(client, reverse("claims:source", args=[letter.pk, letter.slug]))
+    assert case.summary in page
+    assert "Untitled letter" in page
+
+
+def test_topic_methodology_about_pages(client, case):
+    topic = case.topics.get()
+    assert case.summary in get(client, reverse("claims:topic", args=[topic.slug]))
+    page = get(client, reverse("claims:methodology"))
+    for verdict in Verdict.objects.all():
+        assert verdict.label in page and verdict.description in page
+    assert "Refutes" in page and "Adds context" in page
+    assert "About" in get(client, reverse("claims:about"))
+
+
+# The list: search, filters, sorting, pagination, htmx
+
+
+def list_page(client, **params):
+    return get(client, reverse("claims:list"), query_params=params)
+
+
+def test_list_filters_by_topic_claimant_verdict_source_and_dates(client, make):
+    topic = make.topic(name="Raids")
+    claimant = make.actor(name="Spokesperson")
+    source = make.source(title="Press release")
+    true = Verdict.objects.get(slug="true")
+    a = make.claim(summary="Alpha claim", topics=[topic], said_on="2019-01-10")
+    b = make.claim(summary="Bravo claim", claimant=claimant, said_on="2019-06-01")
+    c = make.claim(summary="Charlie claim", verdict=true, source=source, said_on="2020-03-01")
+    cases = [
+        ({"topic": topic.slug}, {a}),
+        ({"claimant": claimant.slug}, {b}),
+        ({"verdict": "true"}, {c}),
+        ({"source": str(source.pk)}, {c}),
+        ({"said_from": "2019-05-01"}, {b, c}),
+        ({"said_from": "2019-01-01", "said_to": "2019-12-31"}, {a, b}),
+    ]
+    for params, expected in cases:
+        page = list_page(client, **params)
+        shown = {claim for claim in (a, b, c) if claim.summary in page}
+        assert shown == expected, params
+
+
+def test_list_sorts(client, make):
+    old = make.claim(summary="Said long ago", said_on="2001-01-01")
+    new = make.claim(summary="Said recently", said_on="2020-01-01")
+    page = list_page(client, sort="said")
+    assert page.index(new.summary) < page.index(old.summary)
+    page = list_page(client, sort="oldest")
+    assert page.index(old.summary) < page.index(new.summary)
+
+
+def test_invalid_filters_get_a_visible_message_and_the_rest_still_apply(client, make):
+    make.claim(summary="Visible claim")
+    page = list_page(client, topic="no-such-topic", said_from="yesterday", q="visible")
+    assert "Some filters were ignored" in page
+    assert "Topic: Select a valid choice." in page
+    assert "Said from: Enter a valid date." in page
+    assert "Visible claim" in page
+    page = list_page(client, said_from="2020-02-01", said_to="2020-01-01")
+    assert "must not be before" in page
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "a\x00b"},
+        {"topic": "\x00"},
+        {"claimant": "x\x00"},
+        {"source": "\x00"},
+        {"verdict": "true\x00"},
+        {"said_from": "\x00"},
+        {"q": "x" * 10_000},
+        {"page": "999999"},
+        {"page": "-1"},
+        {"page": "abc"},
+        {"sort": "sideways"},
+        {"q": '"unclosed phrase -or | & !'},
+    ],
+)
+def test_hostile_query_strings_never_give_a_server_error(client, make, params):
+    make.claim()
+    response = client.get(reverse("claims:list"), query_params=params)
+    assert response.status_code == 200
+
+
+def test_search_finds_quote_summary_and_claimant(client, make):
+    make.claim(quote="Detention beds were overflowing", summary="Beds claim")
+    make.claim(claimant=make.actor(name="Harbor Union"), summary="Union claim")
+    make.claim(summary="Unrelated claim")
+    page = list_page(client, q="detention")
+    assert "Beds claim" in page and "Unrelated claim" not in page
+    page = list_page(client, q="harbor")
+    assert "Union claim" in page and "Beds claim" not in page
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="web-search syntax is PostgreSQL's")
+def test_postgresql_search_ranks_and_understands_web_search_syntax(make):
+    best = make.claim(quote="Detention detention centers", summary="Detention twice")
+    other = make.claim(quote="Officers said detention was rare", summary="Once")
+    make.claim(quote="Detention centres closed", summary="Closed", claimant=make.actor())
+    found = list(Claim.objects.published().search("detention").order_by("-search_rank"))
+    assert found[0] == best and other in found
+    assert best not in Claim.objects.published().search('"officers said"')
+    assert other not in Claim.objects.published().search("detention -officers")
+    assert set(Claim.objects.published().search("rare or twice")) == {best, other}
+
+
+def test_htmx_request_gets_only_the_results(client, make):
+    make.claim(summary="Fragment claim")
+    response = client.get(reverse("claims:list"), {"q": "fragment"}, headers={"HX-Request": "true"})
+    page = response.content.decode()
+    assert page.lstrip().startswith('<section id="results"')
+    assert "<html" not in page and "Fragment claim" in page
+
+
+def test_pagination_keeps_the_filters(client, make):
+    topic = make.topic()
+    for _ in range(25):
+        make.claim(topics=[topic])
+    page = list_page(client, topic=topic.slug)
+    assert f"?topic={topic.slug}&amp;page=2" in page
+    assert "Page 1 of 2" in page
+
+
+# Feeds, sitemap, robots
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_atom_feeds_list_published_claims(client, case):
+    for url in (
+        reverse("feeds:latest"),
+        reverse("feeds:topic", args=[case.topics.get().slug]),
+        reverse("feeds:actor", args=[case.claimant.slug]),
+    ):
+        response = client.get(url)
+        assert response["Content-Type"].startswith("application/atom+xml")
+        feed = ET.fromstring(response.content)
+        titles = [entry.find(f"{ATOM}title").text for entry in feed.iter(f"{ATOM}entry")]
+        assert f"False: {case.summary}" in titles, url
+
+
+def test_sitemap_lists_every_public_page(client, case):
+    response = client.get("/sitemap.xml")
+    urls = {loc.text for loc in ET.fromstring(response.content).iter() if loc.tag.endswith("loc")}
+    assert f"http://testserver{case.get_absolute_url()}" in urls
+    assert f"http://testserver{reverse('claims:actor', args=[case.claimant.slug])}" in urls
+    assert f"http://testserver{reverse('claims:topic', args=[case.topics.get().slug])}" in urls
+    letter = case.source
+    assert f"http://testserver{reverse('claims:source', args=[letter.pk, letter.slug])}" in urls
+    for url in urls:
+        assert client.get(url.removeprefix("http://testserver")).status_code == 200, url
+
+
+def test_robots_txt_points_at_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+
+
+def test_templates_escape_what_editors_type(client, make):
+    claim = make.claim(
+        quote="<img src=x onerror=alert(1)>",
+        summary="<b>bold</b>",
+        claimant=make.actor(name="<script>x</script>"),
+    )
+    page = get(client, claim.get_absolute_url())
+    assert "<img src=x" not in page and "<b>bold</b>" not in page
+    assert "<script>x</script>" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_shared_evidence_is_listed_once_on_its_source_page(client, make):
+    claim_a, claim_b = (
+        make.claim(evidence=0, status="draft"),
+        make.claim(evidence=0, status="draft"),
+    )
+    source = make.source(title="Inspection report")
+    shared = Evidence.objects.create(excerpt="Shared finding.", source=source)
+    for claim in (claim_a, claim_b):
+        StanceLink.objects.create(claim=claim, evidence=shared, stance="refutes")
+        claim.publish()
+    page = get(client, reverse("claims:source", args=[source.pk, source.slug]))
+    assert page.count("Shared finding.") == 1
