@@ -7,7 +7,7 @@ MANAGE := $(UV) run --frozen python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help uv install run serve setup-demo test lint format check
+.PHONY: help uv install run setup-demo test lint format
 
 help:
 	@echo "make run    serve the demo site on http://$(HOST):$(PORT) (embedded SQLite)"
@@ -31,8 +31,13 @@ setup-demo: install
 	$(MANAGE) load_demo
 	$(MANAGE) create_local_editor
 
-test: install
+# Browser tests also need Debian's Chromium (apt-get install chromium) and axe-core from npm.
+test: install node_modules/axe-core
 	$(UV) run --frozen pytest
+
+node_modules/axe-core: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
 
 lint: install
 	$(UV) run --frozen ruff check .

@@ -85,6 +85,11 @@ class ClaimFilterForm(forms.Form):
         return claims.order_by(*self.SORTS[sort])
 
     @property
+    def has_filters(self):
+        """Whether the reader chose any filter or order beyond the search words."""
+        return self.is_bound and any(self.data.get(name) for name in self.fields if name != "q")
+
+    @property
     def invalid_fields(self):
         """(label, messages) for each filter that was ignored."""
         return [

@@ -47,9 +47,9 @@ def unpublished(make):
 def links(html, base):
     for href in re.findall(r'(?:href|src)="([^"#]*)', html):
         url = urlsplit(urljoin(base, href.replace("&amp;", "&")))
-        if url.netloc in ("", "testserver") and url.path.startswith("/"):
-            if not url.path.startswith(("/admin/", "/static/")):
-                yield url.path + (f"?{url.query}" if url.query else "")
+        internal = url.netloc in ("", "testserver") and url.path.startswith("/")
+        if internal and not url.path.startswith(("/admin/", "/static/")):
+            yield url.path + (f"?{url.query}" if url.query else "")
 
 
 def test_crawling_the_public_site_never_shows_an_unpublished_claim(client, unpublished):
@@ -69,9 +69,7 @@ def test_crawling_the_public_site_never_shows_an_unpublished_claim(client, unpub
         assert MARKER not in body, url
         if response.status_code == 200:
             found = set(links(body, url))
-            found |= {
-                urlsplit(loc).path for loc in re.findall(r"<loc>([^<]+)</loc>", body)
-            }
+            found |= {urlsplit(loc).path for loc in re.findall(r"<loc>([^<]+)</loc>", body)}
             for link in found - seen:
                 seen.add(link)
                 queue.append(link)

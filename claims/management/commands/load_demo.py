@@ -37,8 +37,12 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 created = self.load(data)
-        except (KeyError, ValueError, ValidationError) as exc:
-            raise CommandError(f"Demo data is invalid, nothing was loaded: {exc!r}") from exc
+        except KeyError as exc:
+            raise CommandError(
+                f"Demo data is invalid, nothing was loaded: {exc} is missing or unknown."
+            ) from exc
+        except (ValueError, ValidationError) as exc:
+            raise CommandError(f"Demo data is invalid, nothing was loaded: {exc}") from exc
         summary = ", ".join(f"{count} {name}" for name, count in created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded; new rows: {summary}."))
 
