@@ -2,7 +2,7 @@
 # the whole suite. Both install what they need (uv, then the locked environment).
 
 SHELL := /bin/bash
-UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+UV := python3 -m uv
 MANAGE := $(UV) run --frozen python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
 from claims.models import Claim, Topic
 
@@ -57,6 +58,9 @@ def browser(site, monkeypatch):
         )
         yield browser
         browser.close()
+        # Close the connections the test opened while the loop ran, so that the test
+        # database can be dropped at the end of the session.
+        connections.close_all()
 
 
 @pytest.fixture
