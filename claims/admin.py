@@ -1,8 +1,16 @@
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 
-from claims.models import Claim, Counterclaim, Evidence, StanceLink, Topic, Verdict
+from claims.models import (
+    Claim,
+    ClaimTransition,
+    Counterclaim,
+    Evidence,
+    StanceLink,
+    Topic,
+    Verdict,
+)
 from sources.admin import SourceAdmin
 from sources.models import Source
 
@@ -76,6 +84,23 @@ class EvidenceDrawnInline(admin.StackedInline):
     verbose_name_plural = "evidence drawn from this source"
 
 
+class ClaimTransitionInline(admin.TabularInline):
+    """The claim's workflow trail, read-only: who moved it where, and when."""
+
+    model = ClaimTransition
+    fields = ["at", "source", "target", "by", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "workflow history"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin):
     list_display = ["summary", "claimant", "verdict", "status", "said_on", "published_at"]
@@ -94,41 +119,50 @@ class ClaimAdmin(admin.ModelAdmin):
         ),
         ("Permalink", {"fields": ["slug"], "classes": ["collapse"]}),
     ]
-    inlines = [StanceLinkInline, AnsweredByInline, AnswersInline]
+    inlines = [StanceLinkInline, AnsweredByInline, AnswersInline, ClaimTransitionInline]
     actions = ["submit_for_review", "publish", "send_back_to_draft", "retract"]
 
     def view_on_site(self, claim):
         # Drafts have no public page yet.
         return claim.get_absolute_url() if claim.is_public else None
 
-    def _transition(self, request, queryset, method, done):
+    def has_publish_permission(self, request):
+        return request.user.has_perm("claims.publish_claim")
+
+    def _transition(self, request, queryset, name, step):
+        """Run one workflow step on each selected claim; report each refusal by name."""
+        done = Claim.TRANSITIONS[name].done
         changed = 0
         for claim in queryset:
             try:
-                method(claim)
-            except ValidationError as error:
-                messages.error(request, f"“{claim}” was not {done}: {' '.join(error.messages)}")
+                step(claim, request.user)
+            except (ValidationError, PermissionDenied) as error:
+                reasons = " ".join(getattr(error, "messages", [str(error)]))
+                messages.error(request, f"“{claim}” was not {done}: {reasons}")
             else:
                 changed += 1
         if changed:
             messages.success(request, f"{changed} claim(s) {done}.")
 
-    @admin.action(description="Submit selected claims for review")
+    @admin.action(description="Submit selected claims for review", permissions=["change"])
     def submit_for_review(self, request, queryset):
-        self._transition(request, queryset, Claim.submit_for_review, "submitted for review")
+        self._transition(request, queryset, "submit_for_review", Claim.submit_for_review)
 
-    @admin.action(description="Publish selected claims")
+    @admin.action(description="Publish selected claims", permissions=["publish"])
     def publish(self, request, queryset):
-        self._transition(request, queryset, Claim.publish, "published")
+        self._transition(request, queryset, "publish", Claim.publish)
 
-    @admin.action(description="Send selected claims back to draft")
+    @admin.action(description="Send selected claims back to draft", permissions=["publish"])
     def send_back_to_draft(self, request, queryset):
-        self._transition(request, queryset, Claim.send_back_to_draft, "sent back to draft")
+        self._transition(request, queryset, "send_back_to_draft", Claim.send_back_to_draft)
 
-    @admin.action(description="Retract selected claims (uses each claim's retraction note)")
+    @admin.action(
+        description="Retract selected claims (uses each claim's retraction note)",
+        permissions=["publish"],
+    )
     def retract(self, request, queryset):
         self._transition(
-            request, queryset, lambda claim: claim.retract(claim.retraction_note), "retracted"
+            request, queryset, "retract", lambda claim, by: claim.retract(claim.retraction_note, by)
         )
 
 

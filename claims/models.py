@@ -6,9 +6,12 @@ are derived from it (``published().sources()``, ``Evidence.objects.published()``
 cannot leak through any of them.
 """
 
+from typing import NamedTuple
+
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.core.exceptions import ValidationError
-from django.db import connections, models
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connections, models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.urls import reverse
 from django.utils import timezone
@@ -134,6 +137,13 @@ class ClaimQuerySet(models.QuerySet):
         )
 
 
+class Transition(NamedTuple):
+    source: str
+    target: str
+    permission: str
+    done: str  # what the step did, for messages: "published"
+
+
 class Claim(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -178,6 +188,7 @@ class Claim(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-id"]
+        permissions = [("publish_claim", "Can publish, send back and retract claims")]
         constraints = [
             models.CheckConstraint(condition=~Q(quote=""), name="claim_quote_not_empty"),
             models.CheckConstraint(
@@ -253,40 +264,72 @@ class Claim(models.Model):
             missing["evidence"] = "A published claim needs at least one piece of evidence."
         return missing
 
-    def _transition(self, allowed_from, to):
-        if self.status not in allowed_from:
+    TRANSITIONS = {
+        "submit_for_review": Transition(
+            Status.DRAFT, Status.IN_REVIEW, "claims.change_claim", "submitted for review"
+        ),
+        "send_back_to_draft": Transition(
+            Status.IN_REVIEW, Status.DRAFT, "claims.publish_claim", "sent back to draft"
+        ),
+        "publish": Transition(
+            Status.IN_REVIEW, Status.PUBLISHED, "claims.publish_claim", "published"
+        ),
+        "retract": Transition(
+            Status.PUBLISHED, Status.RETRACTED, "claims.publish_claim", "retracted"
+        ),
+    }
+
+    def can(self, name, user):
+        """Whether ``user`` may take the transition ``name`` now (status and permission)."""
+        transition = self.TRANSITIONS[name]
+        return self.status == transition.source and user.has_perm(transition.permission)
+
+    def _check(self, name, by):
+        """Refuse a transition the claim's status or the user's permissions do not allow.
+        ``by`` is the user who asked; None only for the system itself (management commands)."""
+        transition = self.TRANSITIONS[name]
+        if by is not None and not by.has_perm(transition.permission):
+            raise PermissionDenied(f"You may not have claims {transition.done}.")
+        if self.status != transition.source:
             raise ValidationError(
-                f"A claim that is {self.get_status_display().lower()} cannot be "
-                f"{dict(self.Status.choices)[to].lower()}."
+                f"Only a claim that is {self.Status(transition.source).label.lower()} can be "
+                f"{transition.done}; this one is {self.get_status_display().lower()}."
             )
-        self.status = to
+        return transition
 
-    def submit_for_review(self):
-        self._transition({self.Status.DRAFT}, self.Status.IN_REVIEW)
-        self.save(update_fields=["status", "updated_at"])
+    def _record(self, transition, by, *, note="", fields=()):
+        with transaction.atomic():
+            self.status = transition.target
+            self.save(update_fields=["status", "updated_at", *fields])
+            ClaimTransition.objects.create(
+                claim=self, source=transition.source, target=transition.target, by=by, note=note
+            )
 
-    def send_back_to_draft(self):
-        self._transition({self.Status.IN_REVIEW}, self.Status.DRAFT)
-        self.save(update_fields=["status", "updated_at"])
+    def submit_for_review(self, by=None):
+        self._record(self._check("submit_for_review", by), by)
 
-    def publish(self):
-        if self.status not in (self.Status.DRAFT, self.Status.IN_REVIEW):
-            raise ValidationError(f"This claim is already {self.get_status_display().lower()}.")
+    def send_back_to_draft(self, by=None, note=""):
+        self._record(self._check("send_back_to_draft", by), by, note=note)
+
+    def publish(self, by=None):
+        """Publish a reviewed claim: it needs a verdict, a ruling and evidence. The first
+        publication sets ``published_at``; it never changes after."""
+        transition = self._check("publish", by)
         missing = self._missing_for_publication()
         if missing:
             raise ValidationError(missing)
-        self.status = self.Status.PUBLISHED
         if self.published_at is None:
             self.published_at = timezone.now()
-        self.save(update_fields=["status", "published_at", "updated_at"])
+        self._record(transition, by, fields=["published_at"])
         self._touch_counterparts()
 
-    def retract(self, note):
+    def retract(self, note, by=None):
+        """Withdraw a published claim. It stays at its URL with ``note`` as a public notice."""
+        transition = self._check("retract", by)
         if not note.strip():
             raise ValidationError({"retraction_note": "A retraction needs a public note."})
-        self._transition({self.Status.PUBLISHED}, self.Status.RETRACTED)
         self.retraction_note = note.strip()
-        self.save(update_fields=["status", "retraction_note", "updated_at"])
+        self._record(transition, by, note=self.retraction_note, fields=["retraction_note"])
         self._touch_counterparts()
 
     # Counterclaims, read from both ends.
@@ -298,6 +341,30 @@ class Claim(models.Model):
     def answered_by(self):
         """Claims that answer or rebut this one."""
         return Claim.objects.filter(original_links__original=self)
+
+
+class ClaimTransition(models.Model):
+    """One step of a claim's workflow: who moved it from which status to which, and when."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="transitions")
+    source = models.CharField("from", max_length=20, choices=Claim.Status.choices)
+    target = models.CharField("to", max_length=20, choices=Claim.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="claim_transitions",
+        help_text="Empty for steps taken by the system (demo data, imports).",
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.get_source_display()} → {self.get_target_display()}"
 
 
 class EvidenceQuerySet(models.QuerySet):

@@ -1,7 +1,7 @@
 import itertools
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 
 from claims.models import Claim, Evidence, StanceLink, Topic, Verdict
 from sources.models import Actor, Source
@@ -63,13 +63,12 @@ class Make:
                 stance=StanceLink.Stance.REFUTES,
                 position=position,
             )
-        if status == Claim.Status.PUBLISHED:
-            claim.publish()
-        elif status == Claim.Status.RETRACTED:
-            claim.publish()
-            claim.retract("We could not verify the quote.")
-        elif status == Claim.Status.IN_REVIEW:
+        if status != Claim.Status.DRAFT:
             claim.submit_for_review()
+        if status in Claim.PUBLIC_STATUSES:
+            claim.publish()
+        if status == Claim.Status.RETRACTED:
+            claim.retract("We could not verify the quote.")
         return claim
 
 
@@ -78,16 +77,24 @@ def make(db):
     return Make()
 
 
+def staff_in(django_user_model, username, group):
+    user = django_user_model.objects.create_user(
+        username, f"{username}@example.com", "a-long-test-password", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
 @pytest.fixture
 def editor(django_user_model):
-    """A staff member with every permission on sources and claims, and nothing more."""
-    user = django_user_model.objects.create_user(
-        "editor", "editor@example.com", "a-long-test-password", is_staff=True
-    )
-    user.user_permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["sources", "claims"])
-    )
-    return user
+    """A member of the Editors group (made by a migration): curates, publishes, retracts."""
+    return staff_in(django_user_model, "editor", "Editors")
+
+
+@pytest.fixture
+def fact_checker(django_user_model):
+    """A member of the Fact-checkers group: curates and submits, never publishes."""
+    return staff_in(django_user_model, "checker", "Fact-checkers")
 
 
 @pytest.fixture

@@ -173,6 +173,7 @@ def claim_form(claim, **changes):
         **management_form("stance_links", 0),
         **management_form("response_links", 0),
         **management_form("original_links", 0),
+        **management_form("transitions", claim.transitions.count(), claim.transitions.count()),
     }
     data.update(changes)
     return data
@@ -252,20 +253,48 @@ def run_action(client, action, claims):
 
 
 def test_publish_action_publishes_complete_claims_and_explains_the_rest(editor_client, make):
-    ready = make.claim(status=Claim.Status.DRAFT)
-    no_verdict = make.claim(status=Claim.Status.DRAFT, verdict=None)
-    no_ruling = make.claim(status=Claim.Status.DRAFT, ruling="")
-    response = run_action(editor_client, "publish", [ready, no_verdict, no_ruling])
+    ready = make.claim(status=Claim.Status.IN_REVIEW)
+    no_verdict = make.claim(status=Claim.Status.IN_REVIEW, verdict=None)
+    no_ruling = make.claim(status=Claim.Status.IN_REVIEW, ruling="")
+    draft = make.claim(status=Claim.Status.DRAFT)
+    response = run_action(editor_client, "publish", [ready, no_verdict, no_ruling, draft])
     page = response.content.decode()
     assert "1 claim(s) published." in page
     assert "needs a verdict" in page
     assert "needs a ruling" in page
+    assert "Only a claim that is in review can be published" in page
     statuses = dict(Claim.objects.values_list("pk", "status"))
     assert statuses == {
         ready.pk: Claim.Status.PUBLISHED,
-        no_verdict.pk: Claim.Status.DRAFT,
-        no_ruling.pk: Claim.Status.DRAFT,
+        no_verdict.pk: Claim.Status.IN_REVIEW,
+        no_ruling.pk: Claim.Status.IN_REVIEW,
+        draft.pk: Claim.Status.DRAFT,
     }
+    assert ready.transitions.get(target="published").by.username == "editor"
+
+
+def test_fact_checker_sees_no_publish_actions_and_cannot_post_them(client, fact_checker, make):
+    client.force_login(fact_checker)
+    claim = make.claim(status=Claim.Status.IN_REVIEW)
+    page = client.get(admin_url(Claim, "changelist")).content.decode()
+    assert 'value="submit_for_review"' in page
+    assert 'value="publish"' not in page and 'value="retract"' not in page
+    response = run_action(client, "publish", [claim])
+    assert "No action selected" in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.IN_REVIEW
+
+
+def test_retract_action_uses_the_note_and_refuses_without_one(editor_client, make):
+    noted = make.claim()
+    noted.retraction_note = "The document was forged."
+    noted.save()
+    silent = make.claim()
+    page = run_action(editor_client, "retract", [noted, silent]).content.decode()
+    assert "1 claim(s) retracted." in page and "needs a public note" in page
+    noted.refresh_from_db()
+    silent.refresh_from_db()
+    assert (noted.status, silent.status) == (Claim.Status.RETRACTED, Claim.Status.PUBLISHED)
 
 
 def test_review_and_send_back_actions(editor_client, make):

@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
@@ -131,7 +131,7 @@ def test_slugs_are_made_from_names_and_stay_unique(make):
 
 
 def test_publish_sets_the_first_publication_date_once(make):
-    claim = make.claim(status=Claim.Status.DRAFT)
+    claim = make.claim(status=Claim.Status.IN_REVIEW)
     assert claim.published_at is None
     claim.publish()
     first = claim.published_at
@@ -144,38 +144,78 @@ def test_publish_sets_the_first_publication_date_once(make):
 
 @pytest.mark.parametrize(
     ("change", "field"),
-    [({"verdict": None}, "verdict"), ({"ruling": " "}, "ruling")],
+    [({"verdict": None}, "verdict"), ({"ruling": " "}, "ruling"), ({"evidence": 0}, "evidence")],
 )
-def test_publish_requires_verdict_and_ruling(make, change, field):
-    claim = make.claim(status=Claim.Status.DRAFT, **change)
+def test_publish_requires_verdict_ruling_and_evidence(make, change, field):
+    claim = make.claim(status=Claim.Status.IN_REVIEW, **change)
     with pytest.raises(ValidationError) as excinfo:
         claim.publish()
     assert field in excinfo.value.message_dict
     claim.refresh_from_db()
-    assert claim.status == Claim.Status.DRAFT
+    assert claim.status == Claim.Status.IN_REVIEW
+    assert not claim.transitions.filter(target=Claim.Status.PUBLISHED).exists()
 
 
-def test_publish_requires_evidence(make):
-    claim = make.claim(status=Claim.Status.DRAFT, evidence=0)
-    with pytest.raises(ValidationError) as excinfo:
-        claim.publish()
-    assert "evidence" in excinfo.value.message_dict
-
-
-def test_review_round_trip_and_retraction(make):
+def test_a_draft_must_be_reviewed_before_it_is_published(make):
     claim = make.claim(status=Claim.Status.DRAFT)
-    claim.submit_for_review()
-    claim.send_back_to_draft()
-    assert claim.status == Claim.Status.DRAFT
+    with pytest.raises(ValidationError, match="Only a claim that is in review can be published"):
+        claim.publish()
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.DRAFT and claim.published_at is None
+
+
+def test_every_transition_is_recorded_with_who_and_when(make, editor, fact_checker):
+    claim = make.claim(status=Claim.Status.DRAFT)
+    claim.submit_for_review(by=fact_checker)
+    claim.send_back_to_draft(by=editor, note="Find a second source.")
+    claim.submit_for_review(by=fact_checker)
+    claim.publish(by=editor)
+    claim.retract("The quote was misattributed.", by=editor)
+    trail = list(claim.transitions.values_list("source", "target", "by__username", "note"))
+    assert trail == [
+        ("draft", "in_review", "checker", ""),
+        ("in_review", "draft", "editor", "Find a second source."),
+        ("draft", "in_review", "checker", ""),
+        ("in_review", "published", "editor", ""),
+        ("published", "retracted", "editor", "The quote was misattributed."),
+    ]
+    claim.refresh_from_db()
+    assert claim.retraction_note == "The quote was misattributed."
+
+
+@pytest.mark.parametrize(
+    ("status", "step"),
+    [
+        (Claim.Status.IN_REVIEW, lambda claim, user: claim.publish(by=user)),
+        (Claim.Status.IN_REVIEW, lambda claim, user: claim.send_back_to_draft(by=user)),
+        (Claim.Status.PUBLISHED, lambda claim, user: claim.retract("Wrong", by=user)),
+    ],
+)
+def test_fact_checkers_cannot_publish_send_back_or_retract(make, fact_checker, status, step):
+    claim = make.claim(status=status)
+    with pytest.raises(PermissionDenied):
+        step(claim, fact_checker)
+    claim.refresh_from_db()
+    assert claim.status == status
+
+
+def test_a_user_without_permissions_cannot_even_submit(make, django_user_model):
+    nobody = django_user_model.objects.create_user("nobody", password="x-long-pass")
+    claim = make.claim(status=Claim.Status.DRAFT)
+    with pytest.raises(PermissionDenied):
+        claim.submit_for_review(by=nobody)
+    assert claim.can("submit_for_review", nobody) is False
+
+
+def test_retraction_needs_a_note_and_a_published_claim(make):
+    claim = make.claim(status=Claim.Status.IN_REVIEW)
     with pytest.raises(ValidationError):
         claim.retract("Not published yet")
     claim.publish()
     with pytest.raises(ValidationError):
         claim.retract("   ")
-    claim.retract("The quote was misattributed.")
     claim.refresh_from_db()
-    assert claim.status == Claim.Status.RETRACTED
-    assert claim.retraction_note == "The quote was misattributed."
+    assert claim.status == Claim.Status.PUBLISHED
 
 
 # The visibility gate
@@ -215,7 +255,7 @@ def test_shared_evidence_is_public_once_it_serves_one_published_claim(make):
     draft = make.claim(status=Claim.Status.DRAFT)
     evidence = draft.evidence.get()
     assert not Evidence.objects.published().filter(pk=evidence.pk).exists()
-    public = make.claim(status=Claim.Status.DRAFT, evidence=0)
+    public = make.claim(status=Claim.Status.IN_REVIEW, evidence=0)
     StanceLink.objects.create(claim=public, evidence=evidence, stance="supports")
     public.publish()
     assert list(Evidence.objects.published()) == [evidence]

@@ -31,7 +31,7 @@ def case(make):
         summary="Union president says facilities beat local jails",
         topics=[topic],
         evidence=0,
-        status=Claim.Status.DRAFT,
+        status=Claim.Status.IN_REVIEW,
         ruling="Inspectors found expired food.",
     )
     for position, (stance, text) in enumerate(
@@ -389,8 +389,8 @@ def test_templates_escape_what_editors_type(client, make):
 
 def test_shared_evidence_is_listed_once_on_its_source_page(client, make):
     claim_a, claim_b = (
-        make.claim(evidence=0, status="draft"),
-        make.claim(evidence=0, status="draft"),
+        make.claim(evidence=0, status=Claim.Status.IN_REVIEW),
+        make.claim(evidence=0, status=Claim.Status.IN_REVIEW),
     )
     source = make.source(title="Inspection report")
     shared = Evidence.objects.create(excerpt="Shared finding.", source=source)

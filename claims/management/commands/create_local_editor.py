@@ -1,5 +1,5 @@
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -25,9 +25,7 @@ class Command(BaseCommand):
         user.is_staff = True
         user.set_password(PASSWORD)
         user.save()
-        user.user_permissions.set(
-            Permission.objects.filter(content_type__app_label__in=["sources", "claims"])
-        )
+        user.groups.add(Group.objects.get(name="Editors"))
         self.stdout.write(
             self.style.SUCCESS(f"Local editor: log in at /admin/ as {USERNAME} / {PASSWORD}")
         )

@@ -156,5 +156,7 @@ class Command(BaseCommand):
         for row in data["claims"]:
             claim = claims[row["key"]]
             if row.get("status") == Claim.Status.PUBLISHED and not claim.is_public:
+                if claim.status == Claim.Status.DRAFT:
+                    claim.submit_for_review()
                 claim.publish()
         return created
