@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -5,6 +6,7 @@ from django.db.models import Count
 from claims.models import (
     Claim,
     ClaimTransition,
+    Correction,
     Counterclaim,
     Evidence,
     StanceLink,
@@ -15,10 +17,75 @@ from sources.admin import SourceAdmin
 from sources.models import Source
 
 
+def _correction_missing(claim, data):
+    """Whether a change to a public claim is about to be saved with neither a public
+    correction note nor the editor's word that it is minor. ``data`` is the posted form."""
+    return (
+        claim.pk is not None
+        and claim.is_public
+        and not data.get("minor_change")
+        and not data.get("correction_note", "").strip()
+    )
+
+
+class ClaimAdminForm(forms.ModelForm):
+    correction_note = forms.CharField(
+        label="Public correction note",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Shown on the claim page and in the corrections feed: what changed and why.",
+    )
+    minor_change = forms.BooleanField(
+        label="Minor change (typo or formatting): no public correction",
+        required=False,
+    )
+
+    class Meta:
+        model = Claim
+        fields = [
+            "quote",
+            "claimant",
+            "source",
+            "said_on",
+            "summary",
+            "topics",
+            "verdict",
+            "ruling",
+            "retraction_note",
+            "slug",
+        ]
+        widgets = {"summary": forms.TextInput(attrs={"size": 100})}
+
+    def material_changes(self):
+        return [name for name in Claim.MATERIAL_FIELDS if name in self.changed_data]
+
+    def clean(self):
+        data = super().clean()
+        changes = self.material_changes()
+        if changes and _correction_missing(self.instance, self.data):
+            self.add_error(
+                "correction_note",
+                f"You changed the {', '.join(changes)} of a published fact check: write a "
+                "public correction note, or mark the change as minor.",
+            )
+        return data
+
+
+class StanceLinkFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if self.has_changed() and _correction_missing(self.instance, self.data):
+            raise ValidationError(
+                "You changed the evidence of a published fact check: write a public "
+                "correction note, or mark the change as minor."
+            )
+
+
 class StanceLinkInline(admin.TabularInline):
     """On a claim: the evidence that bears on it, in the editor's order."""
 
     model = StanceLink
+    formset = StanceLinkFormSet
     fk_name = "claim"
     fields = ["position", "evidence", "stance", "note"]
     autocomplete_fields = ["evidence"]
@@ -121,10 +188,35 @@ class ClaimAdmin(admin.ModelAdmin):
     ]
     inlines = [StanceLinkInline, AnsweredByInline, AnswersInline, ClaimTransitionInline]
     actions = ["submit_for_review", "publish", "send_back_to_draft", "retract"]
+    form = ClaimAdminForm
 
     def view_on_site(self, claim):
-        # Drafts have no public page yet.
-        return claim.get_absolute_url() if claim.is_public else None
+        # A draft has no public page yet: editors see its preview instead.
+        return claim.get_absolute_url() if claim.is_public else claim.get_preview_url()
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None and obj.is_public:
+            fieldsets.insert(
+                2, ("Public correction", {"fields": ["correction_note", "minor_change"]})
+            )
+        return fieldsets
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        claim = form.instance
+        changed = form.material_changes()
+        if any(
+            isinstance(formset, StanceLinkFormSet) and formset.has_changed() for formset in formsets
+        ):
+            changed.append("evidence")
+        if change and claim.is_public and changed and not form.cleaned_data.get("minor_change"):
+            claim.record_correction(
+                form.cleaned_data["correction_note"],
+                changed,
+                verdict_before=Verdict.objects.filter(pk=form.initial.get("verdict")).first(),
+                by=request.user,
+            )
 
     def has_publish_permission(self, request):
         return request.user.has_perm("claims.publish_claim")
@@ -201,6 +293,60 @@ class CounterclaimAdmin(admin.ModelAdmin):
     list_select_related = ["response", "original"]
     search_fields = ["response__summary", "original__summary", "note"]
     autocomplete_fields = ["original", "response"]
+
+
+@admin.register(ClaimTransition)
+class ClaimTransitionAdmin(admin.ModelAdmin):
+    """The workflow log of every claim, read-only."""
+
+    list_display = ["at", "claim", "source", "target", "by", "note"]
+    list_select_related = ["claim", "by"]
+    list_filter = ["target", "source"]
+    search_fields = ["claim__summary", "by__username", "note"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    """Corrections are made from the claim page; here editors can find them and fix a
+    note's wording."""
+
+    list_display = ["created_at", "claim", "kind", "note"]
+    list_select_related = ["claim"]
+    list_filter = ["kind"]
+    search_fields = ["note", "claim__summary"]
+    date_hierarchy = "created_at"
+    fields = [
+        "claim",
+        "kind",
+        "changed",
+        "verdict_before",
+        "verdict_after",
+        "note",
+        "by",
+        "created_at",
+    ]
+    readonly_fields = [
+        "claim",
+        "kind",
+        "changed",
+        "verdict_before",
+        "verdict_after",
+        "by",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Topic)

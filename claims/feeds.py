@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from claims.models import Claim, Topic
+from claims.models import Claim, Correction, Topic
 
 FEED_LENGTH = 30
 
@@ -76,3 +76,36 @@ class ActorClaimsFeed(LatestClaimsFeed):
 
     def claims(self, actor):
         return Claim.objects.published().filter(claimant=actor)
+
+
+class CorrectionsFeed(Feed):
+    feed_type = Atom1Feed
+
+    def title(self):
+        return f"{settings.SITE_NAME}: corrections and retractions"
+
+    def link(self):
+        return reverse("claims:corrections")
+
+    def items(self):
+        return (
+            Correction.objects.published()
+            .select_related("claim", "verdict_before", "verdict_after")
+            .order_by("-created_at", "-id")[:FEED_LENGTH]
+        )
+
+    def item_title(self, correction):
+        return f"{correction.get_kind_display()}: {correction.claim.summary}"
+
+    def item_description(self, correction):
+        verdict = ""
+        if correction.verdict_changed:
+            before = correction.verdict_before.label if correction.verdict_before else "unrated"
+            verdict = f"Verdict changed from {before} to {correction.verdict_after.label}. "
+        return f"{verdict}{correction.note}"
+
+    def item_link(self, correction):
+        return f"{correction.claim.get_absolute_url()}#corrections-title"
+
+    def item_pubdate(self, correction):
+        return correction.created_at

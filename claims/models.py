@@ -152,6 +152,9 @@ class Claim(models.Model):
         RETRACTED = "retracted", "Retracted"
 
     PUBLIC_STATUSES = (Status.PUBLISHED, Status.RETRACTED)
+    # Changing these on a public claim changes what readers were told: it needs a public
+    # correction note, unless the editor marks the change as minor (a typo fix).
+    MATERIAL_FIELDS = ("quote", "verdict", "ruling")
 
     quote = models.TextField(help_text="The exact words, as the source gives them.")
     summary = models.CharField(max_length=200, help_text="A neutral one-line summary.")
@@ -221,6 +224,9 @@ class Claim(models.Model):
 
     def get_absolute_url(self):
         return reverse("claims:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def get_preview_url(self):
+        return reverse("claims:preview", kwargs={"pk": self.pk})
 
     def clean(self):
         errors = {}
@@ -329,8 +335,26 @@ class Claim(models.Model):
         if not note.strip():
             raise ValidationError({"retraction_note": "A retraction needs a public note."})
         self.retraction_note = note.strip()
-        self._record(transition, by, note=self.retraction_note, fields=["retraction_note"])
+        with transaction.atomic():
+            self._record(transition, by, note=self.retraction_note, fields=["retraction_note"])
+            self.corrections.create(
+                kind=Correction.Kind.RETRACTION, note=self.retraction_note, by=by
+            )
         self._touch_counterparts()
+
+    def record_correction(self, note, changed, *, verdict_before=None, by=None):
+        """Record a public correction of this published claim. ``changed`` names what changed
+        (some of MATERIAL_FIELDS, or "evidence"); ``verdict_before`` is the verdict readers
+        saw before, when the verdict changed."""
+        if not note.strip():
+            raise ValidationError({"correction_note": "A correction needs a public note."})
+        return self.corrections.create(
+            note=note.strip(),
+            changed=sorted(changed),
+            verdict_before=verdict_before if "verdict" in changed else self.verdict,
+            verdict_after=self.verdict,
+            by=by,
+        )
 
     # Counterclaims, read from both ends.
 
@@ -365,6 +389,54 @@ class ClaimTransition(models.Model):
 
     def __str__(self):
         return f"{self.get_source_display()} → {self.get_target_display()}"
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def published(self):
+        """Corrections readers see: those of public claims."""
+        return self.filter(claim__in=Claim.objects.published())
+
+
+class Correction(models.Model):
+    """A public note that a published fact check changed materially, or was retracted."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        RETRACTION = "retraction", "Retraction"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    note = models.TextField(help_text="What changed and why, for readers.")
+    changed = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Names of what changed: quote, verdict, ruling, evidence.",
+    )
+    verdict_before = models.ForeignKey(
+        Verdict, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    verdict_after = models.ForeignKey(
+        Verdict, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(note=""), name="correction_has_note"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of “{self.claim}”"
+
+    @property
+    def verdict_changed(self):
+        return self.verdict_before_id != self.verdict_after_id
 
 
 class EvidenceQuerySet(models.QuerySet):

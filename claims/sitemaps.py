@@ -51,7 +51,13 @@ class PageSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return ["claims:home", "claims:list", "claims:methodology", "claims:about"]
+        return [
+            "claims:home",
+            "claims:list",
+            "claims:methodology",
+            "claims:about",
+            "claims:corrections",
+        ]
 
     def location(self, name):
         return reverse(name)

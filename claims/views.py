@@ -1,15 +1,16 @@
 """Public pages. Every queryset here starts from ``Claim.objects.published()``: a draft or a
 claim in review can reach no page, list, feed or count."""
 
+from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import condition, require_safe
 
 from claims.claimreview import claim_review
 from claims.forms import ClaimFilterForm
-from claims.models import Claim, Evidence, StanceLink, Topic, Verdict
+from claims.models import Claim, Correction, Evidence, StanceLink, Topic, Verdict
 from sources.models import Affiliation
 
 CLAIMS_PER_PAGE = 20
@@ -62,24 +63,23 @@ def _claim_etag(request, pk, slug=None):
     return f"{pk}-{updated.timestamp()}" if updated else None
 
 
-@require_safe
-@public_cache
-@condition(etag_func=_claim_etag)
-def claim_detail(request, pk, slug=None):
+def _claim_page(request, claims, pk, *, preview=False):
+    """Render one claim's page from ``claims`` (the public gate, or everything for a preview)."""
     claim = get_object_or_404(
-        _published()
-        .with_related()
+        claims.with_related()
         .select_related("source__via")
         .prefetch_related(
             Prefetch(
                 "claimant__affiliations",
                 queryset=Affiliation.objects.select_related("organization"),
-            )
+            ),
+            Prefetch(
+                "corrections",
+                queryset=Correction.objects.select_related("verdict_before", "verdict_after"),
+            ),
         ),
         pk=pk,
     )
-    if slug != claim.slug:
-        return redirect(claim, permanent=True)
     links = claim.stance_links.select_related(
         "evidence__source__publisher", "evidence__source__via", "evidence__author"
     )
@@ -90,13 +90,47 @@ def claim_detail(request, pk, slug=None):
     canonical_url = request.build_absolute_uri(claim.get_absolute_url())
     context = {
         "claim": claim,
+        "preview": preview,
         "evidence_groups": [group for group in groups if group[2]],
         "answers": claim.answers().published().with_related(),
         "answered_by": claim.answered_by().published().with_related(),
         "canonical_url": canonical_url,
-        "claim_review": claim_review(claim, canonical_url),
+        "claim_review": None if preview else claim_review(claim, canonical_url),
     }
-    return render(request, "claims/claim_detail.html", context)
+    return claim, render(request, "claims/claim_detail.html", context)
+
+
+@require_safe
+@public_cache
+@condition(etag_func=_claim_etag)
+def claim_detail(request, pk, slug=None):
+    claim, response = _claim_page(request, _published(), pk)
+    if slug != claim.slug:
+        return redirect(claim, permanent=True)
+    return response
+
+
+@require_safe
+@never_cache
+@permission_required("claims.view_claim")
+def claim_preview(request, pk):
+    """An editor's view of any claim, draft or not, as readers would see it once published.
+    Marked as a preview, kept out of search engines and caches."""
+    _, response = _claim_page(request, Claim.objects.all(), pk, preview=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_safe
+@public_cache
+def corrections(request):
+    items = (
+        Correction.objects.published()
+        .select_related("claim", "verdict_before", "verdict_after")
+        .order_by("-created_at", "-id")
+    )
+    page = Paginator(items, CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "claims/corrections.html", {"page": page})
 
 
 @require_safe

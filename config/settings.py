@@ -75,6 +75,9 @@ TEMPLATES = [
     },
 ]
 
+# Editors sign in through the admin; the public site has no accounts.
+LOGIN_URL = "admin:login"
+
 WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {

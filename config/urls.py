@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.decorators.cache import cache_control
 from django.views.generic import TemplateView
 
-from claims.feeds import ActorClaimsFeed, LatestClaimsFeed, TopicClaimsFeed
+from claims.feeds import ActorClaimsFeed, CorrectionsFeed, LatestClaimsFeed, TopicClaimsFeed
 from claims.sitemaps import SITEMAPS
 from config.health import healthz
 
@@ -17,6 +17,7 @@ feeds = (
         path("claims/", LatestClaimsFeed(), name="latest"),
         path("topics/<slug:slug>/", TopicClaimsFeed(), name="topic"),
         path("claimants/<slug:slug>/", ActorClaimsFeed(), name="actor"),
+        path("corrections/", CorrectionsFeed(), name="corrections"),
     ],
     "feeds",
 )
