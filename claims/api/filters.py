@@ -1,0 +1,155 @@
+"""Query-string filters of the list endpoints (django-filter).
+
+Ids and slugs that match nothing give an empty list rather than an error, and do not reveal
+whether an unpublished row exists; malformed values (a date that is not a date, a NUL byte,
+an over-long search) give 400 with the field's error.
+"""
+
+import django_filters as filters
+from django import forms
+from django.db.models import Exists, OuterRef
+
+from claims.models import Claim, Evidence, StanceLink
+from sources.models import Actor, Source
+
+MAX_QUERY_LENGTH = 200
+
+
+class IdFilter(filters.NumberFilter):
+    """A row id: a whole number (django-filter's NumberFilter would take 1.5 and round it)."""
+
+    field_class = forms.IntegerField
+
+
+class StableOrderingFilter(filters.OrderingFilter):
+    """Orders as asked, then by id, so pages never repeat or skip rows that tie."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        if value:
+            qs = qs.order_by(*qs.query.order_by, "-id" if value[0].startswith("-") else "id")
+        return qs
+
+
+class ClaimFilter(filters.FilterSet):
+    q = filters.CharFilter(
+        method="search",
+        max_length=MAX_QUERY_LENGTH,
+        help_text="Words that must all appear in the quote, the summary or the claimant's name.",
+    )
+    claimant = IdFilter(field_name="claimant", help_text="Actor id of who said it.")
+    claimant_kind = filters.ChoiceFilter(
+        field_name="claimant__kind",
+        choices=Actor.Kind.choices,
+        help_text="Only claims made by people, or only by organizations.",
+    )
+    topic = filters.CharFilter(
+        field_name="topics__slug", max_length=80, help_text="Topic slug (see /api/v1/topics/)."
+    )
+    verdict = filters.CharFilter(
+        field_name="verdict__slug", max_length=60, help_text="Verdict slug (see /api/v1/verdicts/)."
+    )
+    source = IdFilter(field_name="source", help_text="Id of the source the claim was made in.")
+    stance = filters.ChoiceFilter(
+        method="with_stance",
+        choices=StanceLink.Stance.choices,
+        help_text="Claims with at least one piece of evidence of this stance.",
+    )
+    said = filters.DateFromToRangeFilter(
+        field_name="said_on",
+        help_text="Date said, YYYY-MM-DD: `said_after` and `said_before`, both inclusive.",
+    )
+    published = filters.DateFromToRangeFilter(
+        field_name="published_at",
+        help_text="Date first published, YYYY-MM-DD: `published_after` and `published_before`, "
+        "both inclusive.",
+    )
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="ISO 8601 date-time: claims changed at or after it, for incremental sync.",
+    )
+    ordering = StableOrderingFilter(
+        fields=["said_on", "published_at", "updated_at", "id"],
+        help_text="Sort key; prefix with - for descending. Default: newest published first.",
+    )
+
+    class Meta:
+        model = Claim
+        fields = []
+
+    def search(self, queryset, name, value):
+        # The one search of the site, shared with the public pages.
+        return queryset.search(value)
+
+    def with_stance(self, queryset, name, value):
+        links = StanceLink.objects.filter(claim=OuterRef("pk"), stance=value)
+        return queryset.filter(Exists(links))
+
+
+class EvidenceFilter(filters.FilterSet):
+    source = IdFilter(field_name="source", help_text="Id of the source it comes from.")
+    author = IdFilter(field_name="author", help_text="Actor id of who found or said it.")
+    claim = IdFilter(method="serving", help_text="Id of a claim it serves.")
+    stance = filters.ChoiceFilter(
+        method="with_stance",
+        choices=StanceLink.Stance.choices,
+        help_text="Evidence that has this stance on at least one claim.",
+    )
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", help_text="ISO 8601 date-time."
+    )
+
+    class Meta:
+        model = Evidence
+        fields = []
+
+    def serving(self, queryset, name, value):
+        return queryset.filter(
+            Exists(StanceLink.objects.filter(evidence=OuterRef("pk"), claim=value))
+        )
+
+    def with_stance(self, queryset, name, value):
+        links = StanceLink.objects.filter(evidence=OuterRef("pk"), stance=value)
+        return queryset.filter(Exists(links))
+
+
+class SourceFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=Source.Kind.choices)
+    publisher = IdFilter(field_name="publisher", help_text="Actor id of the publisher.")
+    language = filters.CharFilter(max_length=10, help_text="IETF language tag, e.g. en.")
+    published = filters.DateFromToRangeFilter(
+        field_name="published_on",
+        help_text="Date published, YYYY-MM-DD: `published_after` and `published_before`.",
+    )
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", help_text="ISO 8601 date-time."
+    )
+
+    class Meta:
+        model = Source
+        fields = []
+
+
+class ActorFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=Actor.Kind.choices, help_text="person or organization.")
+    name = filters.CharFilter(
+        lookup_expr="icontains", max_length=MAX_QUERY_LENGTH, help_text="Part of the name."
+    )
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", help_text="ISO 8601 date-time."
+    )
+
+    class Meta:
+        model = Actor
+        fields = []
+
+
+class StanceLinkFilter(filters.FilterSet):
+    claim = IdFilter(field_name="claim")
+    evidence = IdFilter(field_name="evidence")
+    stance = filters.ChoiceFilter(choices=StanceLink.Stance.choices)
+
+    class Meta:
+        model = StanceLink
+        fields = []

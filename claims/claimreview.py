@@ -1,0 +1,88 @@
+"""schema.org ClaimReview for a claim, built in this one place.
+
+The API's JSON-LD exports and the public claim page embed the same markup, so search engines
+and fact-check aggregators see one description of each fact check wherever they find it.
+See https://schema.org/ClaimReview and Google's ClaimReview guidelines.
+"""
+
+from django.conf import settings
+from django.db.models import Max, Min
+
+from claims.models import Claim, Verdict
+from sources.models import Actor
+
+
+def reviewable(claims):
+    """The claims that get a ClaimReview: published ones. A retracted fact check stays public
+    with its correction note, but is no longer a rating anyone should republish."""
+    return claims.published().filter(status=Claim.Status.PUBLISHED)
+
+
+def rating_bounds():
+    """(worst, best) ratings of the verdict scale: ClaimReview's worstRating and bestRating.
+    Compute it once per request and pass it to ``claim_review`` for each claim of a list."""
+    bounds = Verdict.objects.aggregate(worst=Min("rating"), best=Max("rating"))
+    return bounds["worst"], bounds["best"]
+
+
+def page_url(claim, request=None):
+    """The claim's public page as an absolute URL: from the request's host when there is one,
+    otherwise from ``SITE_URL``."""
+    path = claim.get_absolute_url()
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _actor(actor):
+    node = {
+        "@type": "Person" if actor.kind == Actor.Kind.PERSON else "Organization",
+        "name": actor.name,
+    }
+    if actor.same_as:
+        node["sameAs"] = list(actor.same_as)
+    return node
+
+
+def _appearance(source):
+    work = {"@type": "CreativeWork", "url": source.url, "headline": source.title}
+    if source.published_on:
+        work["datePublished"] = source.published_on.isoformat()
+    if source.publisher_id:
+        work["publisher"] = _actor(source.publisher)
+    return work
+
+
+def claim_review(claim, request=None, *, bounds=None):
+    """The ClaimReview of one published claim, as a dict ready for JSON.
+
+    ``claim`` should come with its claimant, source (and publisher) and verdict loaded
+    (``Claim.objects.with_related()``); ``bounds`` is ``rating_bounds()``, computed here when
+    not given.
+    """
+    worst, best = bounds or rating_bounds()
+    item = {"@type": "Claim", "author": _actor(claim.claimant)}
+    if claim.said_on:
+        item["datePublished"] = claim.said_on.isoformat()
+    if claim.source.url:
+        item["appearance"] = [_appearance(claim.source)]
+    review = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": page_url(claim, request),
+        "claimReviewed": claim.quote,
+        "itemReviewed": item,
+        "author": {"@type": "Organization", "name": settings.SITE_NAME, "url": settings.SITE_URL},
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": claim.verdict.rating,
+            "bestRating": best,
+            "worstRating": worst,
+            "alternateName": claim.verdict.label,
+        },
+        "reviewBody": claim.ruling,
+        "headline": claim.summary,
+    }
+    if claim.published_at:
+        review["datePublished"] = claim.published_at.date().isoformat()
+    return review
