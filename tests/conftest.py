@@ -2,6 +2,9 @@ import itertools
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from claims.models import Claim, Evidence, StanceLink, Topic, Verdict
 from sources.models import Actor, Source
@@ -16,6 +19,14 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # The API's throttles count requests in the cache; every test starts with none.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 class Make:
@@ -94,3 +105,28 @@ def editor(django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+def token_client(user):
+    """An API client that authenticates with ``user``'s token, as a script would."""
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def api_client(db):
+    """An anonymous API client."""
+    return APIClient()
+
+
+@pytest.fixture
+def editor_api(editor):
+    return token_client(editor)
+
+
+@pytest.fixture
+def reader_api(django_user_model):
+    """A client with a valid token whose user has no permissions at all."""
+    return token_client(django_user_model.objects.create_user("reader", password="x" * 20))

@@ -55,14 +55,21 @@ class ClaimFilter(filters.FilterSet):
         choices=StanceLink.Stance.choices,
         help_text="Claims with at least one piece of evidence of this stance.",
     )
-    said = filters.DateFromToRangeFilter(
-        field_name="said_on",
-        help_text="Date said, YYYY-MM-DD: `said_after` and `said_before`, both inclusive.",
+    said_after = filters.DateFilter(
+        field_name="said_on", lookup_expr="gte", help_text="Said on or after, YYYY-MM-DD."
     )
-    published = filters.DateFromToRangeFilter(
-        field_name="published_at",
-        help_text="Date first published, YYYY-MM-DD: `published_after` and `published_before`, "
-        "both inclusive.",
+    said_before = filters.DateFilter(
+        field_name="said_on", lookup_expr="lte", help_text="Said on or before, YYYY-MM-DD."
+    )
+    published_after = filters.DateFilter(
+        field_name="published_at__date",
+        lookup_expr="gte",
+        help_text="First published on or after, YYYY-MM-DD.",
+    )
+    published_before = filters.DateFilter(
+        field_name="published_at__date",
+        lookup_expr="lte",
+        help_text="First published on or before, YYYY-MM-DD.",
     )
     updated_since = filters.IsoDateTimeFilter(
         field_name="updated_at",
@@ -118,9 +125,11 @@ class SourceFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=Source.Kind.choices)
     publisher = IdFilter(field_name="publisher", help_text="Actor id of the publisher.")
     language = filters.CharFilter(max_length=10, help_text="IETF language tag, e.g. en.")
-    published = filters.DateFromToRangeFilter(
-        field_name="published_on",
-        help_text="Date published, YYYY-MM-DD: `published_after` and `published_before`.",
+    published_after = filters.DateFilter(
+        field_name="published_on", lookup_expr="gte", help_text="Published on or after."
+    )
+    published_before = filters.DateFilter(
+        field_name="published_on", lookup_expr="lte", help_text="Published on or before."
     )
     updated_since = filters.IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", help_text="ISO 8601 date-time."
