@@ -141,9 +141,10 @@ X_FRAME_OPTIONS = "DENY"
 # The REST API (claims/api/). Anyone reads published data; writes need a token or a session
 # and the model permission. Throttle rates look like "60/minute" (DRF's syntax).
 REST_FRAMEWORK = {
+    # Token first: an unauthenticated write then gets 401 with WWW-Authenticate: Token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly",
