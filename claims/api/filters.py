@@ -9,16 +9,26 @@ import django_filters as filters
 from django import forms
 from django.db.models import Exists, OuterRef
 
-from claims.models import Claim, Evidence, StanceLink
+from claims.models import Claim, Counterclaim, Evidence, StanceLink
 from sources.models import Actor, Source
 
 MAX_QUERY_LENGTH = 200
 
 
+# Ids are 64-bit; a larger number would overflow the database driver rather than match nothing.
+MAX_ID = 2**63 - 1
+
+
 class IdFilter(filters.NumberFilter):
-    """A row id: a whole number (django-filter's NumberFilter would take 1.5 and round it)."""
+    """A row id: a whole number in the database's range (django-filter's NumberFilter would
+    take 1.5 and round it, and pass 10**30 to the driver)."""
 
     field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 class StableOrderingFilter(filters.OrderingFilter):
@@ -161,4 +171,13 @@ class StanceLinkFilter(filters.FilterSet):
 
     class Meta:
         model = StanceLink
+        fields = []
+
+
+class CounterclaimFilter(filters.FilterSet):
+    original = IdFilter(field_name="original", help_text="Id of the claim answered.")
+    response = IdFilter(field_name="response", help_text="Id of the answering claim.")
+
+    class Meta:
+        model = Counterclaim
         fields = []

@@ -274,7 +274,7 @@ class CounterclaimViewSet(WritableGatedViewSet):
 
     queryset = Counterclaim.objects.all()
     serializer_class = serializers.CounterclaimSerializer
-    filterset_fields = ["original", "response"]
+    filterset_class = filters.CounterclaimFilter
     lookup_value_regex = r"[0-9]+"
 
     def public_queryset(self):
