@@ -3,6 +3,8 @@ import itertools
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -10,6 +12,17 @@ from claims.models import Claim, Evidence, StanceLink, Topic, Verdict
 from sources.models import Actor, Source
 
 _counter = itertools.count(1)
+
+# Property-based tests (tests/test_api_fuzz.py): a quick profile for every run, a thorough one
+# for `make fuzz` (pytest --hypothesis-profile=fuzz). No example database is kept.
+_fuzz = {
+    "deadline": None,
+    "database": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
+hypothesis_settings.register_profile("quick", max_examples=5, **_fuzz)
+hypothesis_settings.register_profile("fuzz", max_examples=150, **_fuzz)
+hypothesis_settings.load_profile("quick")
 
 
 @pytest.fixture(autouse=True)
