@@ -9,6 +9,8 @@ registered in tests/conftest.py.
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from schemathesis import checks
 
 from claims.models import Counterclaim
@@ -17,7 +19,19 @@ from sources.models import Actor
 
 
 @pytest.fixture
-def published(make):
+def wsgi_keeps_test_connection():
+    """schemathesis calls the WSGI app itself, whose request signals would close the database
+    connection (and with it the test's transaction) after each request; Django's test client
+    disconnects them the same way."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def published(make, wsgi_keeps_test_connection):
     """A little of everything, so generated ids and slugs sometimes hit real rows."""
     topic = make.topic(name="Detention")
     agency = make.actor(name="An agency", same_as=["https://example.org/agency"])

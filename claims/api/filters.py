@@ -5,9 +5,13 @@ whether an unpublished row exists; malformed values (a date that is not a date, 
 an over-long search) give 400 with the field's error.
 """
 
+import datetime as dt
+
 import django_filters as filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
+from django_filters.fields import IsoDateTimeField
 
 from claims.models import Claim, Counterclaim, Evidence, StanceLink
 from sources.models import Actor, Source
@@ -28,6 +32,30 @@ class IdFilter(filters.NumberFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class UTCDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time, converted to UTC: PostgreSQL refuses offsets beyond ±15:59 that
+    Python accepts (``-21:05``), and a time near year 9999 may not convert at all (400)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(dt.UTC)
+        except OverflowError as error:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+
+class UpdatedSinceFilter(filters.IsoDateTimeFilter):
+    field_class = UTCDateTimeField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("field_name", "updated_at")
+        kwargs.setdefault("lookup_expr", "gte")
+        kwargs.setdefault("help_text", "ISO 8601 date-time: rows changed at or after it.")
         super().__init__(*args, **kwargs)
 
 
@@ -81,10 +109,8 @@ class ClaimFilter(filters.FilterSet):
         lookup_expr="lte",
         help_text="First published on or before, YYYY-MM-DD.",
     )
-    updated_since = filters.IsoDateTimeFilter(
-        field_name="updated_at",
-        lookup_expr="gte",
-        help_text="ISO 8601 date-time: claims changed at or after it, for incremental sync.",
+    updated_since = UpdatedSinceFilter(
+        help_text="ISO 8601 date-time: claims changed at or after it, for incremental sync."
     )
     ordering = StableOrderingFilter(
         fields=["said_on", "published_at", "updated_at", "id"],
@@ -113,9 +139,7 @@ class EvidenceFilter(filters.FilterSet):
         choices=StanceLink.Stance.choices,
         help_text="Evidence that has this stance on at least one claim.",
     )
-    updated_since = filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", help_text="ISO 8601 date-time."
-    )
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = Evidence
@@ -141,9 +165,7 @@ class SourceFilter(filters.FilterSet):
     published_before = filters.DateFilter(
         field_name="published_on", lookup_expr="lte", help_text="Published on or before."
     )
-    updated_since = filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", help_text="ISO 8601 date-time."
-    )
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = Source
@@ -155,9 +177,7 @@ class ActorFilter(filters.FilterSet):
     name = filters.CharFilter(
         lookup_expr="icontains", max_length=MAX_QUERY_LENGTH, help_text="Part of the name."
     )
-    updated_since = filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", help_text="ISO 8601 date-time."
-    )
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = Actor
