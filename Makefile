@@ -7,12 +7,13 @@ MANAGE := $(UV) run --frozen python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help uv install run setup-demo test lint format
+.PHONY: help uv install run setup-demo test fuzz lint schema-check format
 
 help:
 	@echo "make run    serve the demo site on http://$(HOST):$(PORT) (embedded SQLite)"
 	@echo "make test   run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)"
-	@echo "make lint   ruff lint and format check"
+	@echo "make lint   ruff lint and format check, and the OpenAPI schema check"
+	@echo "make fuzz   schemathesis against every GET operation, 150 examples each"
 
 uv:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -39,9 +40,18 @@ node_modules/axe-core: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-lint: install
+# The schema-driven property tests at full strength (the suite runs them with a few examples).
+fuzz: install
+	$(UV) run --frozen pytest tests/test_api_fuzz.py --hypothesis-profile=fuzz
+
+lint: install schema-check
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
+
+# The OpenAPI schema must generate with no warning (undocumented types, ambiguous paths).
+schema-check: export DEBUG ?= 1
+schema-check: install
+	$(MANAGE) spectacular --validate --fail-on-warn --file /dev/null
 
 format: install
 	$(UV) run --frozen ruff format .

@@ -1,64 +1,97 @@
-"""schema.org ClaimReview for a published claim: https://schema.org/ClaimReview.
+"""schema.org ClaimReview for a claim, built in this one place.
 
-One builder, used by the claim page's JSON-LD and by every machine-readable export, so the
-two can never disagree.
+The API's JSON-LD exports and the public claim page embed the same markup, so search engines
+and fact-check aggregators see one description of each fact check wherever they find it.
+See https://schema.org/ClaimReview and Google's ClaimReview guidelines.
 """
 
 from django.conf import settings
+from django.db.models import Max, Min
 from django.utils.text import Truncator
 
 from claims.models import Claim, Verdict
+from sources.models import Actor
 
+# Long quotes are shortened for claimReviewed; the page itself shows the whole quote.
 CLAIM_REVIEWED_LENGTH = 300
 
 
-def _actor(actor):
-    data = {"@type": "Person" if actor.is_person else "Organization", "name": actor.name}
-    if actor.same_as:
-        data["sameAs"] = actor.same_as
-    return data
+def reviewable(claims):
+    """The claims that get a ClaimReview: published ones. A retracted fact check stays public
+    with its correction note, but is no longer a rating anyone should republish."""
+    return claims.published().filter(status=Claim.Status.PUBLISHED)
 
 
 def rating_bounds():
-    """(worst, best) ratings of the current scale."""
-    ratings = list(Verdict.objects.values_list("rating", flat=True))
-    return (min(ratings), max(ratings)) if ratings else (1, 1)
+    """(worst, best) ratings of the verdict scale: ClaimReview's worstRating and bestRating.
+    Compute it once per request and pass it to ``claim_review`` for each claim of a list."""
+    bounds = Verdict.objects.aggregate(worst=Min("rating"), best=Max("rating"))
+    return bounds["worst"], bounds["best"]
 
 
-def claim_review(claim, page_url, bounds=None):
-    """The ClaimReview of ``claim`` (with claimant, source and verdict loaded), as a dict.
+def page_url(claim, request=None):
+    """The claim's public page as an absolute URL: from the request's host when there is one,
+    otherwise from ``SITE_URL``."""
+    path = claim.get_absolute_url()
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return settings.SITE_URL.rstrip("/") + path
 
-    ``page_url`` is the claim page's absolute URL; ``bounds`` the scale's (worst, best)
-    ratings, passed in by callers that build many reviews.
+
+def _actor(actor):
+    node = {
+        "@type": "Person" if actor.kind == Actor.Kind.PERSON else "Organization",
+        "name": actor.name,
+    }
+    if actor.same_as:
+        node["sameAs"] = list(actor.same_as)
+    return node
+
+
+def _appearance(source):
+    work = {"@type": "CreativeWork", "url": source.url, "headline": source.title}
+    if source.published_on:
+        work["datePublished"] = source.published_on.isoformat()
+    if source.publisher_id:
+        work["publisher"] = _actor(source.publisher)
+    return work
+
+
+def claim_review(claim, request=None, *, bounds=None):
+    """The ClaimReview of one published claim, as a dict ready for JSON.
+
+    ``claim`` should come with its claimant, source (and publisher) and verdict loaded
+    (``Claim.objects.with_related()``); ``bounds`` is ``rating_bounds()``, computed here when
+    not given.
     """
     worst, best = bounds or rating_bounds()
     item = {"@type": "Claim", "author": _actor(claim.claimant)}
     if claim.said_on:
         item["datePublished"] = claim.said_on.isoformat()
     if claim.source.url:
-        item["appearance"] = {"@type": "CreativeWork", "url": claim.source.url}
-    else:
-        item["appearance"] = {"@type": "CreativeWork", "name": claim.source.label}
+        item["appearance"] = [_appearance(claim.source)]
     review = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
-        "url": page_url,
+        "url": page_url(claim, request),
         "claimReviewed": Truncator(" ".join(claim.quote.split())).chars(CLAIM_REVIEWED_LENGTH),
         "itemReviewed": item,
         "author": {"@type": "Organization", "name": settings.SITE_NAME, "url": settings.SITE_URL},
-        "datePublished": claim.published_at.date().isoformat() if claim.published_at else None,
-        "dateModified": claim.updated_at.isoformat(),
-    }
-    if claim.verdict:
-        review["reviewRating"] = {
+        "reviewRating": {
             "@type": "Rating",
             "ratingValue": claim.verdict.rating,
             "bestRating": best,
             "worstRating": worst,
             "alternateName": claim.verdict.label,
-        }
+        },
+        "reviewBody": claim.ruling,
+        "headline": claim.summary,
+    }
+    if claim.published_at:
+        review["datePublished"] = claim.published_at.date().isoformat()
     if claim.status == Claim.Status.RETRACTED:
-        # schema.org has no retraction flag; say it where people and tools read the rating.
-        review["reviewRating"]["alternateName"] = f"Retracted: {claim.retraction_note}"
+        # Retracted claims get no review in the exports (see ``reviewable``); their page says
+        # so in its markup too, where people and tools read the rating.
+        review["reviewRating"]["alternateName"] = f"Retracted ({claim.verdict.label})"
         review["reviewBody"] = f"This fact check has been retracted. {claim.retraction_note}"
     return review

@@ -95,7 +95,7 @@ def _claim_page(request, claims, pk, *, preview=False):
         "answers": claim.answers().published().with_related(),
         "answered_by": claim.answered_by().published().with_related(),
         "canonical_url": canonical_url,
-        "claim_review": None if preview else claim_review(claim, canonical_url),
+        "claim_review": None if preview else claim_review(claim, request),
     }
     return claim, render(request, "claims/claim_detail.html", context)
 

@@ -41,6 +41,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_htmx",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "sources",
     "claims",
 ]
@@ -49,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -137,6 +144,58 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# The REST API (claims/api/). Anyone reads published data; writes need a token or a session
+# and the model permission. Throttle rates look like "60/minute" (DRF's syntax).
+REST_FRAMEWORK = {
+    # Token first: an unauthenticated write then gets 401 with WWW-Authenticate: Token.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "claims.api.pagination.ApiPagination",
+    "PAGE_SIZE": env.int("API_PAGE_SIZE", default=20),
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "claims.api.throttling.AnonThrottle",
+        "claims.api.throttling.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
+        "user": env.str("API_THROTTLE_USER", default="600/minute"),
+    },
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=100)
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Counterclaim API",
+    "DESCRIPTION": (
+        "Published claims, the evidence that refutes, supports or puts them in context, "
+        "their sources and claimants. Reading needs no key; writing needs a token and the "
+        "model permission. See docs/api.md for a guide."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ActorKindEnum": "sources.models.Actor.Kind",
+        "SourceKindEnum": "sources.models.Source.Kind",
+    },
+}
+
+# Cross-origin reads only: any site may GET the API from a browser; writes stay same-origin.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.cache import cache_control
 from django.views.generic import TemplateView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from claims.feeds import ActorClaimsFeed, CorrectionsFeed, LatestClaimsFeed, TopicClaimsFeed
 from claims.sitemaps import SITEMAPS
@@ -37,5 +38,8 @@ urlpatterns = [
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
         name="robots",
     ),
+    path("api/v1/", include("claims.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include("claims.urls")),
 ]

@@ -2,11 +2,27 @@ import itertools
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from claims.models import Claim, Evidence, StanceLink, Topic, Verdict
 from sources.models import Actor, Source
 
 _counter = itertools.count(1)
+
+# Property-based tests (tests/test_api_fuzz.py): a quick profile for every run, a thorough one
+# for `make fuzz` (pytest --hypothesis-profile=fuzz). No example database is kept.
+_fuzz = {
+    "deadline": None,
+    "database": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
+hypothesis_settings.register_profile("quick", max_examples=5, **_fuzz)
+hypothesis_settings.register_profile("fuzz", max_examples=150, **_fuzz)
+hypothesis_settings.load_profile("quick")
 
 
 @pytest.fixture(autouse=True)
@@ -16,6 +32,20 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Creating users is most of some tests' time with the production hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # The API's throttles count requests in the cache; every test starts with none.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 class Make:
@@ -101,3 +131,28 @@ def fact_checker(django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+def token_client(user):
+    """An API client that authenticates with ``user``'s token, as a script would."""
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def api_client(db):
+    """An anonymous API client."""
+    return APIClient()
+
+
+@pytest.fixture
+def editor_api(editor):
+    return token_client(editor)
+
+
+@pytest.fixture
+def reader_api(django_user_model):
+    """A client with a valid token whose user has no permissions at all."""
+    return token_client(django_user_model.objects.create_user("reader"))

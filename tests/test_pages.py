@@ -122,7 +122,8 @@ def test_retracted_claim_stays_at_its_url_with_a_notice(client, make):
     page = get(client, claim.get_absolute_url())
     assert "This fact check has been retracted" in page
     assert "We could not verify the quote." in page
-    assert "Retracted: We could not verify the quote." in page  # in its JSON-LD
+    assert "This fact check has been retracted. We could not verify the quote." in page  # JSON-LD
+    assert '"alternateName": "Retracted (False)"' in page
 
 
 def test_wrong_or_missing_slug_redirects_permanently(client, case):

@@ -1,0 +1,387 @@
+"""API endpoints. Public reads start from the published gate (``Claim.objects.published()`` and
+what is derived from it); only writes and an editor's ``include_drafts`` read see whole tables.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import SAFE_METHODS, DjangoModelPermissionsOrAnonReadOnly
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from claims.api import filters, serializers
+from claims.api.permissions import (
+    INCLUDE_DRAFTS,
+    CanChange,
+    DraftsNeedViewPermission,
+    wants_drafts,
+)
+from claims.api.renderers import CSVRenderer, JSONLDRenderer
+from claims.claimreview import rating_bounds, reviewable
+from claims.models import Claim, Counterclaim, Evidence, StanceLink, Topic, Verdict
+from sources.models import Actor, Source
+
+INCLUDE_DRAFTS_PARAMETER = OpenApiParameter(
+    INCLUDE_DRAFTS,
+    OpenApiTypes.BOOL,
+    description="Editors only: also return rows that are not public (drafts, claims in "
+    "review, and what only they use). Needs the model's view permission, e.g. "
+    "`claims.view_claim`; 401/403 without it.",
+)
+
+
+def documented(*, read, write=None, tags):
+    """OpenAPI details every resource shares: the include_drafts switch on reads, and writes
+    that take one shape and answer with the read shape."""
+    views = {
+        "list": extend_schema(tags=tags, parameters=[INCLUDE_DRAFTS_PARAMETER]),
+        "retrieve": extend_schema(tags=tags, parameters=[INCLUDE_DRAFTS_PARAMETER]),
+    }
+    if write is not None:
+        views["create"] = extend_schema(tags=tags, request=write, responses={201: read})
+        views["update"] = extend_schema(tags=tags, request=write, responses=read)
+        views["partial_update"] = extend_schema(tags=tags, request=write, responses=read)
+    return extend_schema_view(**views)
+
+
+class GatedViewSet(viewsets.GenericViewSet):
+    """Reads come from ``public_queryset()``; writes, and reads by an editor who asked for
+    drafts (``DraftsNeedViewPermission`` has checked the permission), from ``queryset``.
+    ``related()`` loads what the read serializer shows, in a fixed number of queries."""
+
+    permission_classes = [DjangoModelPermissionsOrAnonReadOnly, DraftsNeedViewPermission]
+
+    def public_queryset(self):
+        raise NotImplementedError
+
+    def related(self, queryset, *, public):
+        return queryset
+
+    @property
+    def public(self):
+        return self.request.method in SAFE_METHODS and not wants_drafts(self.request)
+
+    def get_queryset(self):
+        if self.public:
+            return self.related(self.public_queryset(), public=True)
+        if self.request.method in SAFE_METHODS:
+            return self.related(self.queryset.all(), public=False)
+        return self.queryset.all()
+
+
+class ReadOnlyGatedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GatedViewSet):
+    pass
+
+
+class WritableGatedViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadOnlyGatedViewSet):
+    """Create and update (no delete: published content is withdrawn through the workflow).
+    A write validates with the model's rules, runs in one transaction, and answers with the
+    read shape of the saved row."""
+
+    write_serializer_class = None
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update"):
+            return self.write_serializer_class or self.serializer_class
+        return super().get_serializer_class()
+
+    @transaction.atomic
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = self.read(serializer.save())
+        return Response(data, status=status.HTTP_201_CREATED, headers=self._location(data))
+
+    @transaction.atomic
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        return Response(self.read(serializer.save()))
+
+    def read(self, row):
+        """The saved row as a reader sees it, loaded again with its related rows."""
+        row = self.related(self.queryset.all(), public=False).get(pk=row.pk)
+        return self.serializer_class(row, context=self.get_serializer_context()).data
+
+    @staticmethod
+    def _location(data):
+        url = data.get("url") or data.get("api_url")
+        return {"Location": url} if url else {}
+
+
+def _links_in_order():
+    return StanceLink.objects.select_related("evidence__source__publisher", "evidence__author")
+
+
+@documented(
+    read=serializers.ClaimSerializer, write=serializers.ClaimWriteSerializer, tags=["claims"]
+)
+class ClaimViewSet(WritableGatedViewSet):
+    """Claims: the exact quote, who said it, where and when, the verdict and ruling, and the
+    evidence in the editor's order. Created through the API as drafts."""
+
+    queryset = Claim.objects.all()
+    serializer_class = serializers.ClaimSerializer
+    write_serializer_class = serializers.ClaimWriteSerializer
+    filterset_class = filters.ClaimFilter
+    lookup_value_regex = r"[0-9]+"
+
+    def public_queryset(self):
+        return Claim.objects.published()
+
+    def related(self, queryset, *, public):
+        # Counterclaims only to claims the reader may see.
+        visible = Claim.objects.published() if public else Claim.objects.all()
+        return queryset.with_related().prefetch_related(
+            Prefetch("stance_links", queryset=_links_in_order()),
+            Prefetch(
+                "original_links",
+                queryset=Counterclaim.objects.filter(original__in=visible).select_related(
+                    "original__claimant"
+                ),
+            ),
+            Prefetch(
+                "response_links",
+                queryset=Counterclaim.objects.filter(response__in=visible).select_related(
+                    "response__claimant"
+                ),
+            ),
+        )
+
+    def get_serializer_class(self):
+        if self.action == "csv":
+            return serializers.ClaimCSVSerializer
+        if self.action in ("claimreview", "claimreview_list"):
+            return serializers.ClaimReviewSerializer
+        return super().get_serializer_class()
+
+    def _workflow_step(self, request, step):
+        """Run one workflow step (a method of Claim, which checks status and permission)."""
+        claim = self.get_object()
+        try:
+            step(claim, request.user)
+        except DjangoValidationError as error:
+            return Response(serializers.drf_errors(error), status=status.HTTP_400_BAD_REQUEST)
+        return Response(self.read(claim))
+
+    @extend_schema(
+        tags=["workflow"],
+        request=None,
+        responses={200: serializers.ClaimSerializer},
+        description="Submit a draft for review (needs `claims.change_claim`).",
+    )
+    @action(detail=True, methods=["post"], permission_classes=[CanChange])
+    def submit(self, request, pk=None):
+        return self._workflow_step(request, Claim.submit_for_review)
+
+    @extend_schema(
+        tags=["workflow"],
+        request=None,
+        responses={200: serializers.ClaimSerializer},
+        description="Publish a claim in review (needs `claims.publish_claim`, which editors "
+        "have). A claim needs a verdict, a ruling and at least one piece of evidence; what is "
+        "missing comes back as a 400 with field errors. Without the permission: 403.",
+    )
+    @action(detail=True, methods=["post"], permission_classes=[CanChange])
+    def publish(self, request, pk=None):
+        return self._workflow_step(request, Claim.publish)
+
+    @extend_schema(
+        tags=["workflow"],
+        request=serializers.WorkflowNoteSerializer,
+        responses={200: serializers.ClaimSerializer},
+        description="Send a claim in review back to draft, with an optional note "
+        "(needs `claims.publish_claim`).",
+    )
+    @action(detail=True, methods=["post"], url_path="send-back", permission_classes=[CanChange])
+    def send_back(self, request, pk=None):
+        note = serializers.WorkflowNoteSerializer(data=request.data)
+        note.is_valid(raise_exception=True)
+        return self._workflow_step(
+            request, lambda claim, by: claim.send_back_to_draft(by, note.validated_data["note"])
+        )
+
+    @extend_schema(
+        tags=["workflow"],
+        request=serializers.WorkflowNoteSerializer,
+        responses={200: serializers.ClaimSerializer},
+        description="Retract a published claim (needs `claims.publish_claim`). `note` is "
+        "required: it is shown publicly on the claim page and in the corrections.",
+    )
+    @action(detail=True, methods=["post"], permission_classes=[CanChange])
+    def retract(self, request, pk=None):
+        note = serializers.WorkflowNoteSerializer(data=request.data)
+        note.is_valid(raise_exception=True)
+        return self._workflow_step(
+            request, lambda claim, by: claim.retract(note.validated_data["note"], by)
+        )
+
+    @extend_schema(
+        tags=["exports"],
+        responses=serializers.ClaimReviewSerializer,
+        description="One published claim as schema.org ClaimReview JSON-LD. Retracted "
+        "claims have no ClaimReview (404).",
+    )
+    @action(detail=True, renderer_classes=[JSONLDRenderer, JSONRenderer], pagination_class=None)
+    def claimreview(self, request, pk=None):
+        claim = get_object_or_404(reviewable(Claim.objects).with_related(), pk=pk)
+        return Response(self.get_serializer(claim).data)
+
+    @extend_schema(
+        tags=["exports"],
+        responses=serializers.ClaimReviewSerializer(many=True),
+        filters=True,
+        description="Every published claim that matches the filters, as a JSON-LD array of "
+        "schema.org ClaimReview objects (not paginated; retracted claims left out).",
+    )
+    @action(
+        detail=False,
+        url_path="claimreview",
+        renderer_classes=[JSONLDRenderer, JSONRenderer],
+        pagination_class=None,
+    )
+    def claimreview_list(self, request):
+        claims = self.filter_queryset(reviewable(Claim.objects).with_related())
+        context = {**self.get_serializer_context(), "bounds": rating_bounds()}
+        return Response(serializers.ClaimReviewSerializer(claims, many=True, context=context).data)
+
+    @extend_schema(
+        tags=["exports"],
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+        parameters=[INCLUDE_DRAFTS_PARAMETER],
+        filters=True,
+        description="The claims that match the filters as CSV, one row per claim, the "
+        "evidence summarised as counts per stance and its sources' titles (not paginated).",
+    )
+    @action(detail=False, renderer_classes=[CSVRenderer], pagination_class=None)
+    def csv(self, request):
+        claims = self.filter_queryset(self.get_queryset())
+        data = self.get_serializer(claims, many=True).data
+        return Response(data, headers={"Content-Disposition": 'attachment; filename="claims.csv"'})
+
+
+@documented(
+    read=serializers.EvidenceSerializer,
+    write=serializers.EvidenceWriteSerializer,
+    tags=["evidence"],
+)
+class EvidenceViewSet(WritableGatedViewSet):
+    """Excerpts and findings from sources; one piece can serve several claims. Public when it
+    serves at least one published claim."""
+
+    queryset = Evidence.objects.all()
+    serializer_class = serializers.EvidenceSerializer
+    write_serializer_class = serializers.EvidenceWriteSerializer
+    filterset_class = filters.EvidenceFilter
+    lookup_value_regex = r"[0-9]+"
+
+    def public_queryset(self):
+        return Evidence.objects.published()
+
+    def related(self, queryset, *, public):
+        links = StanceLink.objects.select_related("claim")
+        if public:
+            links = links.filter(claim__in=Claim.objects.published())
+        return queryset.select_related("source__publisher", "author").prefetch_related(
+            Prefetch("stance_links", queryset=links)
+        )
+
+
+@documented(
+    read=serializers.StanceLinkSerializer, write=serializers.StanceLinkSerializer, tags=["evidence"]
+)
+class StanceLinkViewSet(WritableGatedViewSet):
+    """Links between a claim and a piece of evidence: the stance, why it matters, the order."""
+
+    queryset = StanceLink.objects.all()
+    serializer_class = serializers.StanceLinkSerializer
+    filterset_class = filters.StanceLinkFilter
+    lookup_value_regex = r"[0-9]+"
+
+    def public_queryset(self):
+        return StanceLink.objects.filter(claim__in=Claim.objects.published())
+
+
+@documented(
+    read=serializers.CounterclaimSerializer,
+    write=serializers.CounterclaimSerializer,
+    tags=["claims"],
+)
+class CounterclaimViewSet(WritableGatedViewSet):
+    """Links from a tracked claim (``response``) to the claim it answers (``original``)."""
+
+    queryset = Counterclaim.objects.all()
+    serializer_class = serializers.CounterclaimSerializer
+    filterset_class = filters.CounterclaimFilter
+    lookup_value_regex = r"[0-9]+"
+
+    def public_queryset(self):
+        published = Claim.objects.published()
+        return Counterclaim.objects.filter(original__in=published, response__in=published)
+
+
+@documented(
+    read=serializers.SourceSerializer, write=serializers.SourceWriteSerializer, tags=["sources"]
+)
+class SourceViewSet(WritableGatedViewSet):
+    """Documents claims are made in and evidence comes from. Public when a published claim
+    quotes it or draws evidence from it, or when such a document is known through it."""
+
+    queryset = Source.objects.all()
+    serializer_class = serializers.SourceSerializer
+    write_serializer_class = serializers.SourceWriteSerializer
+    filterset_class = filters.SourceFilter
+    lookup_value_regex = r"[0-9]+"
+
+    def public_queryset(self):
+        return Claim.objects.published().sources()
+
+    def related(self, queryset, *, public):
+        return queryset.select_related("publisher", "via__publisher").prefetch_related("authors")
+
+
+@documented(
+    read=serializers.ActorSerializer, write=serializers.ActorWriteSerializer, tags=["sources"]
+)
+class ActorViewSet(WritableGatedViewSet):
+    """People and organizations who make claims, find evidence or publish sources. Public
+    when a published claim, its evidence or its sources name them."""
+
+    queryset = Actor.objects.all()
+    serializer_class = serializers.ActorSerializer
+    write_serializer_class = serializers.ActorWriteSerializer
+    filterset_class = filters.ActorFilter
+    lookup_value_regex = r"[0-9]+"
+
+    def public_queryset(self):
+        return Claim.objects.published().actors()
+
+
+@documented(read=serializers.TopicSerializer, tags=["claims"])
+class TopicViewSet(ReadOnlyGatedViewSet):
+    """Topics of at least one published claim; filter claims with ``?topic=<slug>``."""
+
+    queryset = Topic.objects.all()
+    serializer_class = serializers.TopicSerializer
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+
+    def public_queryset(self):
+        return Topic.objects.published()
+
+
+@extend_schema_view(list=extend_schema(tags=["claims"]), retrieve=extend_schema(tags=["claims"]))
+class VerdictViewSet(viewsets.ReadOnlyModelViewSet):
+    """The rating scale, worst (1) first. The whole scale is public, like the methodology
+    page; filter claims with ``?verdict=<slug>``."""
+
+    queryset = Verdict.objects.all()
+    serializer_class = serializers.VerdictSerializer
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
