@@ -55,6 +55,7 @@ def public_urls(public):
         "/api/v1/evidence/",
         f"/api/v1/evidence/{evidence.pk}/",
         "/api/v1/stance-links/",
+        "/api/v1/corrections/",
         "/api/v1/counterclaims/",
         "/api/v1/sources/",
         "/api/v1/actors/",

@@ -4,6 +4,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from claims.models import Claim, Correction, Evidence, StanceLink, Verdict
@@ -205,3 +207,29 @@ def test_stance_link_changes_touch_the_claim(make):
     )
     claim.refresh_from_db()
     assert claim.updated_at > before
+
+
+def test_api_shows_corrections_on_the_claim_and_in_a_list(api_client, corrected):
+    claim, _ = corrected
+    data = api_client.get(f"/api/v1/claims/{claim.pk}/").json()
+    [correction] = data["corrections"]
+    assert correction["kind"] == "correction"
+    assert correction["verdict_before"]["slug"] == "false"
+    assert correction["verdict_after"]["slug"] == "mostly-false"
+    assert correction["note"] == "We found a second report."
+    listed = api_client.get("/api/v1/corrections/").json()
+    notes = [item["note"] for item in listed["results"]]
+    assert notes == ["We could not verify the quote.", "We found a second report."]
+    assert "Hidden draft correction" not in str(listed)
+
+
+def test_api_claim_list_costs_the_same_queries_with_corrections(
+    api_client, make, django_assert_max_num_queries
+):
+    make.claim()
+    with CaptureQueriesContext(connection) as few:
+        api_client.get("/api/v1/claims/")
+    for _ in range(5):
+        make.claim().record_correction("Fixed.", ["ruling"])
+    with django_assert_max_num_queries(len(few)):
+        api_client.get("/api/v1/claims/")

@@ -104,3 +104,21 @@ def test_filters_by_unpublished_rows_show_nothing(client, unpublished):
     ):
         body = client.get(reverse("claims:list"), params).content.decode()
         assert MARKER not in body.replace(f"“{MARKER}”", "").replace(f'value="{MARKER}"', "")
+
+
+def test_a_retracted_claim_appears_only_with_its_notice(client, make):
+    claim = make.claim(summary=f"{MARKER} retracted summary", status=Claim.Status.RETRACTED)
+    notice = "We could not verify the quote."
+    page = client.get(claim.get_absolute_url()).content.decode()
+    assert "This fact check has been retracted" in page and notice in page
+    listing = client.get(reverse("claims:list")).content.decode()
+    card = listing[listing.index(claim.summary) :]
+    assert card.index('class="badge-retracted">Retracted<') < card.index("</article>")
+    assert notice in client.get(reverse("claims:corrections")).content.decode()
+    data = client.get(f"/api/v1/claims/{claim.pk}/").json()
+    assert (data["status"], data["retraction_note"]) == ("retracted", notice)
+    assert data["corrections"][0]["kind"] == "retraction"
+    # No ClaimReview is republished for a withdrawn fact check.
+    assert client.get(f"/api/v1/claims/{claim.pk}/claimreview/").status_code == 404
+    assert MARKER not in client.get("/api/v1/claims/claimreview/").content.decode()
+    assert MARKER not in client.get(f"/api/v1/claims:search?query={MARKER}").content.decode()

@@ -12,7 +12,15 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from claims.claimreview import claim_review, page_url
-from claims.models import Claim, Counterclaim, Evidence, StanceLink, Topic, Verdict
+from claims.models import (
+    Claim,
+    Correction,
+    Counterclaim,
+    Evidence,
+    StanceLink,
+    Topic,
+    Verdict,
+)
 from sources.models import Actor, Source
 
 
@@ -124,6 +132,27 @@ class CounterclaimsSerializer(serializers.Serializer):
     answered_by = AnsweringClaimSerializer(source="response_links", many=True, read_only=True)
 
 
+class CorrectionSerializer(serializers.ModelSerializer):
+    """A public correction or retraction of a published fact check."""
+
+    claim = serializers.HyperlinkedRelatedField(view_name="api:claim-detail", read_only=True)
+    verdict_before = VerdictSummarySerializer(read_only=True, allow_null=True)
+    verdict_after = VerdictSummarySerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Correction
+        fields = [
+            "id",
+            "claim",
+            "kind",
+            "created_at",
+            "changed",
+            "verdict_before",
+            "verdict_after",
+            "note",
+        ]
+
+
 class ClaimSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:claim-detail")
     page_url = serializers.SerializerMethodField(help_text="The claim's public page.")
@@ -135,6 +164,9 @@ class ClaimSerializer(serializers.ModelSerializer):
         source="stance_links", many=True, read_only=True, help_text="In the editor's order."
     )
     counterclaims = CounterclaimsSerializer(source="*", read_only=True)
+    corrections = CorrectionSerializer(
+        many=True, read_only=True, help_text="Public corrections and retraction, newest first."
+    )
 
     class Meta:
         model = Claim
@@ -152,6 +184,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "topics",
             "evidence",
             "counterclaims",
+            "corrections",
             "status",
             "retraction_note",
             "published_at",

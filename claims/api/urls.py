@@ -15,6 +15,7 @@ router.register("sources", views.SourceViewSet, basename="source")
 router.register("actors", views.ActorViewSet, basename="actor")
 router.register("topics", views.TopicViewSet, basename="topic")
 router.register("verdicts", views.VerdictViewSet, basename="verdict")
+router.register("corrections", views.CorrectionViewSet, basename="correction")
 
 urlpatterns = [
     # The colon is a literal in the path, as in Google's API.

@@ -23,7 +23,7 @@ from claims.api.permissions import (
 )
 from claims.api.renderers import CSVRenderer, JSONLDRenderer
 from claims.claimreview import rating_bounds, reviewable
-from claims.models import Claim, Counterclaim, Evidence, StanceLink, Topic, Verdict
+from claims.models import Claim, Correction, Counterclaim, Evidence, StanceLink, Topic, Verdict
 from sources.models import Actor, Source
 
 INCLUDE_DRAFTS_PARAMETER = OpenApiParameter(
@@ -152,6 +152,7 @@ class ClaimViewSet(WritableGatedViewSet):
                     "response__claimant"
                 ),
             ),
+            Prefetch("corrections", queryset=_corrections()),
         )
 
     def get_serializer_class(self):
@@ -374,6 +375,23 @@ class TopicViewSet(ReadOnlyGatedViewSet):
 
     def public_queryset(self):
         return Topic.objects.published()
+
+
+def _corrections():
+    return Correction.objects.select_related("claim", "verdict_before", "verdict_after")
+
+
+@extend_schema_view(
+    list=extend_schema(tags=["corrections"]), retrieve=extend_schema(tags=["corrections"])
+)
+class CorrectionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Every public correction and retraction, newest first: what changed (a verdict from →
+    to), when, and the note. Poll it, or follow the Atom feed at /feeds/corrections/."""
+
+    serializer_class = serializers.CorrectionSerializer
+
+    def get_queryset(self):
+        return _corrections().published().order_by("-created_at", "-id")
 
 
 @extend_schema_view(list=extend_schema(tags=["claims"]), retrieve=extend_schema(tags=["claims"]))
