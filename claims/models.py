@@ -80,9 +80,9 @@ class ClaimQuerySet(models.QuerySet):
 
     def with_related(self):
         """What a list of claims shows, in a constant number of queries."""
-        return self.select_related("claimant", "source__publisher", "verdict").prefetch_related(
-            "topics"
-        )
+        return self.select_related(
+            "claimant", "source__publisher", "source__via", "verdict"
+        ).prefetch_related("topics")
 
     def search(self, query):
         """Claims matching ``query``, annotated with ``search_rank`` (higher is better).

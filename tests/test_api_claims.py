@@ -60,6 +60,7 @@ def test_claim_json_has_every_documented_field(api_client, make):
     assert data["source"] == {
         "id": source.pk,
         "title": "The article",
+        "label": "The article",
         "kind": "news_article",
         "url": "https://example.org/article",
         "publisher": {
@@ -83,6 +84,7 @@ def test_claim_json_has_every_documented_field(api_client, make):
     assert data["evidence"][0]["source"]["id"] == first.source_id
     assert data["evidence"][0]["author"]["name"] == "A newspaper"
     assert data["counterclaims"] == {"answers": [], "answered_by": []}
+    assert data["corrections"] == []
     assert data["status"] == "published"
     assert data["published_at"] == claim.published_at.isoformat().replace("+00:00", "Z")
     assert data["updated_at"]
@@ -267,3 +269,12 @@ def test_lists_and_exports_cost_the_same_queries_for_5_or_100_claims(api_client,
     _add_claims(make, 50, topic)  # 106 claims
     assert Claim.objects.published().count() > 100
     assert counts() == few
+
+
+def test_untitled_sources_get_a_plain_label_not_an_invented_title(api_client, make):
+    article = make.source(title="The article")
+    letter = make.source(title="", kind="letter", via=article, publisher=make.actor(name="ICE"))
+    claim = make.claim(source=letter)
+    source = api_client.get(f"{LIST}{claim.pk}/").json()["source"]
+    assert source["title"] == ""
+    assert source["label"] == "Untitled letter from ICE, as reported in “The article”"

@@ -62,12 +62,19 @@ class ActorSummarySerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kind", "same_as"]
 
 
+SOURCE_LABEL_HELP = (
+    "The title, or for an untitled document (empty `title`) a plain description: "
+    "kind, publisher and the document it was reported in. Never an invented title."
+)
+
+
 class SourceSummarySerializer(serializers.ModelSerializer):
     publisher = ActorSummarySerializer(read_only=True, allow_null=True)
+    label = serializers.CharField(read_only=True, help_text=SOURCE_LABEL_HELP)
 
     class Meta:
         model = Source
-        fields = ["id", "title", "kind", "url", "publisher", "published_on"]
+        fields = ["id", "title", "label", "kind", "url", "publisher", "published_on"]
 
 
 class VerdictSummarySerializer(serializers.ModelSerializer):
@@ -393,6 +400,7 @@ class SourceSerializer(serializers.ModelSerializer):
     via = serializers.SerializerMethodField(
         help_text="The document that reports this one, when the original was not seen."
     )
+    label = serializers.CharField(read_only=True, help_text=SOURCE_LABEL_HELP)
 
     class Meta:
         model = Source
@@ -400,6 +408,7 @@ class SourceSerializer(serializers.ModelSerializer):
             "id",
             "api_url",
             "title",
+            "label",
             "kind",
             "url",
             "archive_url",

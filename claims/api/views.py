@@ -116,7 +116,9 @@ class WritableGatedViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Rea
 
 
 def _links_in_order():
-    return StanceLink.objects.select_related("evidence__source__publisher", "evidence__author")
+    return StanceLink.objects.select_related(
+        "evidence__source__publisher", "evidence__source__via", "evidence__author"
+    )
 
 
 @documented(
