@@ -13,7 +13,7 @@ from claims.models import (
     Topic,
     Verdict,
 )
-from sources.admin import SourceAdmin
+from sources.admin import ROOMY_FIELDS, SourceAdmin
 from sources.models import Source
 
 
@@ -136,6 +136,7 @@ class ClaimQuotedInline(admin.StackedInline):
     autocomplete_fields = ["claimant"]
     extra = 0
     show_change_link = True
+    formfield_overrides = ROOMY_FIELDS
     verbose_name = "claim quoted from this source"
     verbose_name_plural = "claims quoted from this source"
 
@@ -147,6 +148,7 @@ class EvidenceDrawnInline(admin.StackedInline):
     autocomplete_fields = ["author"]
     extra = 0
     show_change_link = True
+    formfield_overrides = ROOMY_FIELDS
     verbose_name = "evidence drawn from this source"
     verbose_name_plural = "evidence drawn from this source"
 
@@ -268,6 +270,7 @@ class EvidenceAdmin(admin.ModelAdmin):
     autocomplete_fields = ["source", "author"]
     readonly_fields = ["created_at", "updated_at"]
     fields = ["excerpt", "source", "author", "location", "created_at", "updated_at"]
+    formfield_overrides = ROOMY_FIELDS
     inlines = [ClaimsServedInline]
 
     def get_queryset(self, request):

@@ -1,7 +1,15 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 
 from sources.models import Actor, Affiliation, Source
+
+# Titles and quotes are long: give them room, and keep text boxes short in inlines.
+ROOMY_FIELDS = {
+    models.CharField: {"widget": forms.TextInput(attrs={"size": 90})},
+    models.TextField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 90})},
+}
 
 
 class AffiliationInline(admin.TabularInline):
@@ -49,6 +57,7 @@ class SourceAdmin(admin.ModelAdmin):
     search_fields = ["title", "url", "publisher__name", "authors__name"]
     autocomplete_fields = ["publisher", "authors", "via"]
     date_hierarchy = "published_on"
+    formfield_overrides = ROOMY_FIELDS
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "kind", "publisher", "authors", "published_on", "language"]}),
