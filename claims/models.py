@@ -81,7 +81,7 @@ class ClaimQuerySet(models.QuerySet):
     def with_related(self):
         """What a list of claims shows, in a constant number of queries."""
         return self.select_related(
-            "claimant", "source__publisher", "source__via", "verdict"
+            "claimant", "source__publisher", "source__via__publisher", "verdict"
         ).prefetch_related("topics")
 
     def search(self, query):

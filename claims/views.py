@@ -67,7 +67,7 @@ def _claim_page(request, claims, pk, *, preview=False):
     """Render one claim's page from ``claims`` (the public gate, or everything for a preview)."""
     claim = get_object_or_404(
         claims.with_related()
-        .select_related("source__via")
+        .select_related("source__via__publisher")
         .prefetch_related(
             Prefetch(
                 "claimant__affiliations",
@@ -81,7 +81,7 @@ def _claim_page(request, claims, pk, *, preview=False):
         pk=pk,
     )
     links = claim.stance_links.select_related(
-        "evidence__source__publisher", "evidence__source__via", "evidence__author"
+        "evidence__source__publisher", "evidence__source__via__publisher", "evidence__author"
     )
     groups = [
         (stance, label, [link for link in links if link.stance == stance])
@@ -181,7 +181,7 @@ def source_detail(request, pk, slug=None):
         "source": source,
         "claims": published.filter(source=source).with_related(),
         "evidence": Evidence.objects.published().filter(source=source).select_related("author"),
-        "reported_documents": published.sources().filter(via=source),
+        "reported_documents": published.sources().filter(via=source).select_related("publisher"),
     }
     return render(request, "claims/source_detail.html", context)
 

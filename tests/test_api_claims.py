@@ -278,3 +278,25 @@ def test_untitled_sources_get_a_plain_label_not_an_invented_title(api_client, ma
     source = api_client.get(f"{LIST}{claim.pk}/").json()["source"]
     assert source["title"] == ""
     assert source["label"] == "Untitled letter from ICE, as reported in “The article”"
+
+
+@pytest.mark.parametrize("url", ["/api/v1/claims/", "/api/v1/evidence/", "/api/v1/sources/"])
+def test_untitled_sources_cost_no_query_per_row(api_client, make, url):
+    def untitled_claim():
+        article = make.source(title="", publisher=make.actor(), kind="news_article")
+        letter = make.source(title="", kind="letter", via=article)
+        claim = make.claim(source=letter, evidence=0, status="in_review")
+        make_link(claim, make.evidence(source=letter))
+        claim.publish()
+
+    def make_link(claim, evidence):
+        StanceLink.objects.create(claim=claim, evidence=evidence, stance="refutes")
+
+    untitled_claim()
+    with CaptureQueriesContext(connection) as few:
+        assert api_client.get(url).status_code == 200
+    for _ in range(6):
+        untitled_claim()
+    with CaptureQueriesContext(connection) as many:
+        api_client.get(url)
+    assert len(many) == len(few)

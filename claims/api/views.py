@@ -117,7 +117,7 @@ class WritableGatedViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Rea
 
 def _links_in_order():
     return StanceLink.objects.select_related(
-        "evidence__source__publisher", "evidence__source__via", "evidence__author"
+        "evidence__source__publisher", "evidence__source__via__publisher", "evidence__author"
     )
 
 
@@ -291,9 +291,9 @@ class EvidenceViewSet(WritableGatedViewSet):
         links = StanceLink.objects.select_related("claim")
         if public:
             links = links.filter(claim__in=Claim.objects.published())
-        return queryset.select_related("source__publisher", "author").prefetch_related(
-            Prefetch("stance_links", queryset=links)
-        )
+        return queryset.select_related(
+            "source__publisher", "source__via__publisher", "author"
+        ).prefetch_related(Prefetch("stance_links", queryset=links))
 
 
 @documented(
@@ -346,7 +346,9 @@ class SourceViewSet(WritableGatedViewSet):
         return Claim.objects.published().sources()
 
     def related(self, queryset, *, public):
-        return queryset.select_related("publisher", "via__publisher").prefetch_related("authors")
+        return queryset.select_related("publisher", "via__publisher", "via__via").prefetch_related(
+            "authors"
+        )
 
 
 @documented(
