@@ -114,6 +114,22 @@ def test_a_published_claims_quote_cannot_be_changed_to_words_not_in_the_source(m
         claim.full_clean()
 
 
+def test_the_quote_check_blocks_publication_in_the_admin_and_the_api(
+    editor_client, editor_api, make, article
+):
+    misquoted = make.claim(status=Claim.Status.IN_REVIEW, source=article, quote="beat all jails")
+    page = editor_client.post(
+        reverse("admin:claims_claim_changelist"),
+        {"action": "publish", "_selected_action": [misquoted.pk]},
+        follow=True,
+    ).content.decode()
+    assert "was not published: The quote was not found in the source" in page
+    response = editor_api.post(f"/api/v1/claims/{misquoted.pk}/publish/")
+    assert response.status_code == 400
+    assert "not found in the source" in response.json()["quote_override_reason"][0]
+    assert Claim.objects.get(pk=misquoted.pk).status == Claim.Status.IN_REVIEW
+
+
 # The admin
 
 
