@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.utils.html import format_html
 
 from claims.models import (
     Claim,
@@ -52,6 +53,7 @@ class ClaimAdminForm(forms.ModelForm):
             "verdict",
             "ruling",
             "retraction_note",
+            "quote_override_reason",
             "slug",
         ]
         widgets = {"summary": forms.TextInput(attrs={"size": 100})}
@@ -126,13 +128,26 @@ class AnswersInline(admin.TabularInline):
     verbose_name_plural = "this claim answers"
 
 
+class QuoteCheckDisplay:
+    """Shows, read-only, where a row's quoted words were found in its source's text."""
+
+    @admin.display(description="passage found")
+    def checked_passage(self, obj):
+        selector = obj.quote_selector
+        if not selector:
+            return "—"
+        return format_html(
+            "…{}<mark>{}</mark>{}…", selector["prefix"], selector["exact"], selector["suffix"]
+        )
+
+
 class ClaimQuotedInline(admin.StackedInline):
     """On a source: the claims quoted from it; new ones can be added right here."""
 
     model = Claim
     fk_name = "source"
-    fields = [("claimant", "said_on"), "quote", "summary", "status"]
-    readonly_fields = ["status"]
+    fields = [("claimant", "said_on"), "quote", "quote_check", "summary", "status"]
+    readonly_fields = ["status", "quote_check"]
     autocomplete_fields = ["claimant"]
     extra = 0
     show_change_link = True
@@ -144,7 +159,8 @@ class ClaimQuotedInline(admin.StackedInline):
 class EvidenceDrawnInline(admin.StackedInline):
     model = Evidence
     fk_name = "source"
-    fields = ["excerpt", ("author", "location")]
+    fields = ["excerpt", "quote_check", ("author", "location")]
+    readonly_fields = ["quote_check"]
     autocomplete_fields = ["author"]
     extra = 0
     show_change_link = True
@@ -171,16 +187,46 @@ class ClaimTransitionInline(admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
-    list_display = ["summary", "claimant", "verdict", "status", "said_on", "published_at"]
+class ClaimAdmin(QuoteCheckDisplay, admin.ModelAdmin):
+    list_display = [
+        "summary",
+        "claimant",
+        "verdict",
+        "status",
+        "quote_check",
+        "said_on",
+        "published_at",
+    ]
     list_select_related = ["claimant", "verdict"]
-    list_filter = ["status", "verdict", "topics", ("claimant", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "status",
+        "verdict",
+        "quote_check",
+        "topics",
+        ("claimant", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["quote", "summary", "claimant__name", "source__title"]
     autocomplete_fields = ["claimant", "source", "topics", "verdict"]
     date_hierarchy = "said_on"
-    readonly_fields = ["status", "published_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "published_at",
+        "created_at",
+        "updated_at",
+        "quote_check",
+        "checked_passage",
+    ]
     fieldsets = [
         (None, {"fields": ["quote", "claimant", "source", "said_on", "summary", "topics"]}),
+        (
+            "Quote check",
+            {
+                "fields": ["quote_check", "checked_passage", "quote_override_reason"],
+                "description": "The quote is checked against the source's stored text (or the "
+                "text of the document it is known through) each time either changes. A quote "
+                "that is not found cannot be published without an editor's reason.",
+            },
+        ),
         ("Verdict", {"fields": ["verdict", "ruling"]}),
         (
             "Status",
@@ -196,11 +242,18 @@ class ClaimAdmin(admin.ModelAdmin):
         # A draft has no public page yet: editors see its preview instead.
         return claim.get_absolute_url() if claim.is_public else claim.get_preview_url()
 
+    def get_readonly_fields(self, request, obj=None):
+        # Only those who publish may decide that an unmatched quote is publishable.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            readonly.append("quote_override_reason")
+        return readonly
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
         if obj is not None and obj.is_public:
             fieldsets.insert(
-                2, ("Public correction", {"fields": ["correction_note", "minor_change"]})
+                3, ("Public correction", {"fields": ["correction_note", "minor_change"]})
             )
         return fieldsets
 
@@ -261,15 +314,24 @@ class ClaimAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "source", "author", "location", "claim_count"]
+class EvidenceAdmin(QuoteCheckDisplay, admin.ModelAdmin):
+    list_display = ["__str__", "source", "author", "location", "quote_check", "claim_count"]
     ordering = ["-updated_at", "-id"]
     list_select_related = ["source", "author"]
-    list_filter = ["source__kind", ("source", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["source__kind", "quote_check", ("source", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["excerpt", "source__title", "author__name"]
     autocomplete_fields = ["source", "author"]
-    readonly_fields = ["created_at", "updated_at"]
-    fields = ["excerpt", "source", "author", "location", "created_at", "updated_at"]
+    readonly_fields = ["quote_check", "checked_passage", "created_at", "updated_at"]
+    fields = [
+        "excerpt",
+        "quote_check",
+        "checked_passage",
+        "source",
+        "author",
+        "location",
+        "created_at",
+        "updated_at",
+    ]
     formfield_overrides = ROOMY_FIELDS
     inlines = [ClaimsServedInline]
 

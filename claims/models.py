@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 
+from claims.quotes import find_quote
 from sources.models import Actor, Source, unique_slug
 
 SEARCH_CONFIG = "english"
@@ -137,6 +138,97 @@ class ClaimQuerySet(models.QuerySet):
         )
 
 
+class QuoteCheck(models.TextChoices):
+    MATCH = "match", "match"
+    NO_MATCH = "no_match", "no match"
+    NO_TEXT = "no_text", "no text"
+
+
+class QuoteChecked(models.Model):
+    """A row that quotes its source (a claim's quote, an evidence excerpt), with the result
+    of checking the words against the source's stored text (see ``claims.quotes``). The
+    result is stored, not computed on each page: the admin filters on it, publication
+    depends on it, and the public pages link to the passage it found."""
+
+    QUOTED_FIELD = None  # the name of the field that holds the quoted words
+
+    quote_check = models.CharField(
+        max_length=10,
+        choices=QuoteCheck.choices,
+        default=QuoteCheck.NO_TEXT,
+        editable=False,
+        db_index=True,
+        help_text="Whether the words were found in the source's stored text.",
+    )
+    quote_selector = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Where the words were found: a W3C TextQuoteSelector (exact, prefix, suffix).",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        # Recheck on every save that may change the words or the source; workflow steps
+        # save only their own fields and leave the check as it is.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {self.QUOTED_FIELD, "source", "source_id"} & set(update_fields):
+            self.check_quote()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "quote_check", "quote_selector"}
+        super().save(*args, **kwargs)
+
+    def check_quote(self):
+        """Check the quoted words against the source's text; return whether the result
+        changed. Does not save."""
+        before = (self.quote_check, self.quote_selector)
+        text = self.source.quote_text if self.source_id else ""
+        self.quote_selector = find_quote(getattr(self, self.QUOTED_FIELD), text) if text else None
+        if not text:
+            self.quote_check = QuoteCheck.NO_TEXT
+        elif self.quote_selector is None:
+            self.quote_check = QuoteCheck.NO_MATCH
+        else:
+            self.quote_check = QuoteCheck.MATCH
+        return (self.quote_check, self.quote_selector) != before
+
+    @property
+    def passage_anchor(self):
+        """The id of this row's passage on its source's page (see ``quotes.mark_passages``)."""
+        return f"{self._meta.model_name}-{self.pk}-quote"
+
+    def get_passage_url(self):
+        """The page of the document whose text the words were found in, at the passage;
+        None when they were not found."""
+        if self.quote_check != QuoteCheck.MATCH:
+            return None
+        checked = self.source.quote_text_source
+        if checked is None:
+            return None
+        url = reverse("claims:source", kwargs={"pk": checked.pk, "slug": checked.slug})
+        return f"{url}#{self.passage_anchor}"
+
+    @classmethod
+    def quoting(cls, source):
+        """The rows whose words are checked against ``source``'s text: those quoting it, and
+        those quoting a document we know only through it and hold no text of."""
+        return cls.objects.filter(Q(source=source) | Q(source__via=source, source__text=""))
+
+    @classmethod
+    def recheck_quotes_from(cls, source):
+        """Recheck the rows whose words are checked against ``source``'s text (those quoting
+        it, and those quoting a document known through it), after that text changed. Saves
+        only the rows whose result changed, and returns them."""
+        rows = cls.objects.filter(Q(source=source) | Q(source__via=source)).select_related(
+            "source__via"
+        )  # wider than quoting(): a document's own text may have just been emptied
+        changed = [row for row in rows if row.check_quote()]
+        cls.objects.bulk_update(changed, ["quote_check", "quote_selector"])
+        return changed
+
+
 class Transition(NamedTuple):
     source: str
     target: str
@@ -144,7 +236,7 @@ class Transition(NamedTuple):
     done: str  # what the step did, for messages: "published"
 
 
-class Claim(models.Model):
+class Claim(QuoteChecked):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "in_review", "In review"
@@ -181,6 +273,11 @@ class Claim(models.Model):
     retraction_note = models.TextField(
         blank=True, help_text="The public correction note shown when a claim is retracted."
     )
+    quote_override_reason = models.TextField(
+        blank=True,
+        help_text="Why this claim may be published although its quote was not found in the "
+        "source's text (an editor's decision, kept in the history).",
+    )
     evidence = models.ManyToManyField(
         "Evidence", through="StanceLink", related_name="claims", blank=True
     )
@@ -188,6 +285,8 @@ class Claim(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ClaimQuerySet.as_manager()
+
+    QUOTED_FIELD = "quote"
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -268,6 +367,12 @@ class Claim(models.Model):
             missing["ruling"] = "A published claim needs a ruling."
         if check_evidence and self.pk and not self.stance_links.exists():
             missing["evidence"] = "A published claim needs at least one piece of evidence."
+        self.check_quote()
+        if self.quote_check == QuoteCheck.NO_MATCH and not self.quote_override_reason.strip():
+            missing["quote_override_reason"] = (
+                "The quote was not found in the source's text. Correct the quote or the "
+                "source, or give the reason to publish it anyway."
+            )
         return missing
 
     TRANSITIONS = {
@@ -451,8 +556,10 @@ class EvidenceQuerySet(models.QuerySet):
         )
 
 
-class Evidence(models.Model):
+class Evidence(QuoteChecked):
     """An excerpt or finding from a source. One piece of evidence can serve many claims."""
+
+    QUOTED_FIELD = "excerpt"
 
     excerpt = models.TextField(help_text="The passage or finding, verbatim where quoted.")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence")

@@ -10,7 +10,8 @@ from django.views.decorators.http import condition, require_safe
 
 from claims.claimreview import claim_review
 from claims.forms import ClaimFilterForm
-from claims.models import Claim, Correction, Evidence, StanceLink, Topic, Verdict
+from claims.models import Claim, Correction, Evidence, QuoteCheck, StanceLink, Topic, Verdict
+from claims.quotes import mark_passages
 from sources.models import Affiliation
 
 CLAIMS_PER_PAGE = 20
@@ -182,8 +183,21 @@ def source_detail(request, pk, slug=None):
         "claims": published.filter(source=source).with_related(),
         "evidence": Evidence.objects.published().filter(source=source).select_related("author"),
         "reported_documents": published.sources().filter(via=source).select_related("publisher"),
+        "text": _marked_text(source),
     }
     return render(request, "claims/source_detail.html", context)
+
+
+def _marked_text(source):
+    """The source's stored text as HTML, with the passages that published claims and their
+    evidence quote from it marked; claim and evidence pages link to them by anchor."""
+    if not source.text:
+        return ""
+    quoted = [
+        *Claim.quoting(source).published().filter(quote_check=QuoteCheck.MATCH),
+        *Evidence.quoting(source).published().filter(quote_check=QuoteCheck.MATCH),
+    ]
+    return mark_passages(source.text, [(row.passage_anchor, row.quote_selector) for row in quoted])
 
 
 @require_safe

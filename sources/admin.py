@@ -49,19 +49,74 @@ class AffiliationAdmin(admin.ModelAdmin):
     list_filter = [("organization", admin.RelatedOnlyFieldListFilter)]
 
 
+class LinkStatusFilter(admin.SimpleListFilter):
+    """Sources by what ``manage.py check_links`` last found at their URL and archive URL."""
+
+    title = "link status"
+    parameter_name = "links"
+
+    def lookups(self, request, model_admin):
+        return [("broken", "broken"), ("unchecked", "not checked")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "broken":
+            return queryset.with_broken_links()
+        if self.value() == "unchecked":
+            return queryset.filter(links_checked_at__isnull=True)
+        return queryset
+
+
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "publisher", "published_on", "via", "url"]
+    list_display = ["title", "kind", "publisher", "published_on", "via", "url", "link_status"]
     list_select_related = ["publisher", "via"]
-    list_filter = ["kind", "language", ("publisher", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "kind",
+        "language",
+        LinkStatusFilter,
+        ("publisher", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["title", "url", "publisher__name", "authors__name"]
     autocomplete_fields = ["publisher", "authors", "via"]
     date_hierarchy = "published_on"
     formfield_overrides = ROOMY_FIELDS
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = [
+        "url_status",
+        "archive_url_status",
+        "links_checked_at",
+        "created_at",
+        "updated_at",
+    ]
     fieldsets = [
         (None, {"fields": ["title", "kind", "publisher", "authors", "published_on", "language"]}),
-        ("Where to find it", {"fields": ["url", "archive_url", "via"]}),
+        (
+            "Where to find it",
+            {
+                "fields": [
+                    "url",
+                    "archive_url",
+                    "via",
+                    "url_status",
+                    "archive_url_status",
+                    "links_checked_at",
+                ]
+            },
+        ),
         ("Stored text", {"fields": ["text"], "classes": ["collapse"]}),
         ("Record", {"fields": ["slug", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    @admin.display(description="link status")
+    def link_status(self, source):
+        """The broken links by name and status, "ok", or "—" when never checked."""
+        if source.links_checked_at is None:
+            return "—"
+        broken = [
+            f"{name} {status}"
+            for name, link, status in [
+                ("URL", source.url, source.url_status),
+                ("archive", source.archive_url, source.archive_url_status),
+            ]
+            if link and not Source.is_ok_status(status)
+        ]
+        return "broken: " + "; ".join(broken) if broken else "ok"

@@ -4,6 +4,8 @@ This app knows nothing of claims. What the public may see of it is decided in th
 starting from its published-claims queryset (see ``claims.models.ClaimQuerySet``).
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -107,6 +109,24 @@ class Affiliation(models.Model):
             raise ValidationError({"organization": "Choose an organization."})
 
 
+# A link is fine when, after redirects, it answered with a 2xx status.
+OK_LINK_STATUS = r"^2[0-9][0-9]$"
+
+
+class SourceQuerySet(models.QuerySet):
+    def with_broken_links(self):
+        """Sources whose URL or archive URL did not answer 2xx when ``check_links`` last
+        tried it (a status is an HTTP status code, or the error when there was no answer)."""
+        return self.filter(
+            (~Q(url="") & ~Q(url_status="") & ~Q(url_status__regex=OK_LINK_STATUS))
+            | (
+                ~Q(archive_url="")
+                & ~Q(archive_url_status="")
+                & ~Q(archive_url_status__regex=OK_LINK_STATUS)
+            )
+        )
+
+
 class Source(models.Model):
     """A document: a news article, a report, a letter, an interview, a dataset."""
 
@@ -154,8 +174,23 @@ class Source(models.Model):
     text = models.TextField(
         blank=True, help_text="The passages that hold the quotes, for quote checks."
     )
+    url_status = models.CharField(
+        "URL status",
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text="What the URL answered when last checked: an HTTP status, or the error.",
+    )
+    archive_url_status = models.CharField(
+        "archive URL status", max_length=200, blank=True, editable=False
+    )
+    links_checked_at = models.DateTimeField(
+        "links last checked", null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_on", "title"]
@@ -204,6 +239,27 @@ class Source(models.Model):
         if self.publisher_id:
             label += f" from {self.publisher.name}"
         return label
+
+    @staticmethod
+    def is_ok_status(status):
+        return re.fullmatch(OK_LINK_STATUS, status) is not None
+
+    @property
+    def quote_text_source(self):
+        """The document quotes from this one are checked against: itself when we hold its
+        text; for a document we know only as reported (``via``) and hold no text of, the
+        document that reports it, where its words were quoted; else None."""
+        if self.text:
+            return self
+        if self.via_id and self.via.text:
+            return self.via
+        return None
+
+    @property
+    def quote_text(self):
+        """The text quotes from this document are checked against (may be empty)."""
+        checked = self.quote_text_source
+        return checked.text if checked else ""
 
     def clean(self):
         if self.published_on and self.published_on > timezone.localdate():

@@ -89,6 +89,27 @@ class TopicSummarySerializer(serializers.ModelSerializer):
         fields = ["slug", "name"]
 
 
+class TextQuoteSelectorSerializer(serializers.Serializer):
+    """Where quoted words were found in their source's stored text: a W3C Web Annotation
+    TextQuoteSelector, taken from the original text."""
+
+    type = serializers.CharField(read_only=True, help_text='Always "TextQuoteSelector".')
+    exact = serializers.CharField(read_only=True, help_text="The passage, as the source has it.")
+    prefix = serializers.CharField(read_only=True, help_text="Up to 32 characters before it.")
+    suffix = serializers.CharField(read_only=True, help_text="Up to 32 characters after it.")
+
+
+class QuoteCheckedSerializer(serializers.Serializer):
+    """Adds the stored quote check of a claim or a piece of evidence (read-only; the model
+    field ``quote_check`` is listed in ``Meta.fields``)."""
+
+    quote_selector = TextQuoteSelectorSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="Where the words were found; null unless quote_check is match.",
+    )
+
+
 # Claims.
 
 
@@ -160,7 +181,7 @@ class CorrectionSerializer(serializers.ModelSerializer):
         ]
 
 
-class ClaimSerializer(serializers.ModelSerializer):
+class ClaimSerializer(QuoteCheckedSerializer, serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:claim-detail")
     page_url = serializers.SerializerMethodField(help_text="The claim's public page.")
     claimant = ActorSummarySerializer(read_only=True)
@@ -192,6 +213,8 @@ class ClaimSerializer(serializers.ModelSerializer):
             "evidence",
             "counterclaims",
             "corrections",
+            "quote_check",
+            "quote_selector",
             "status",
             "retraction_note",
             "published_at",
@@ -353,7 +376,7 @@ class EvidenceClaimSerializer(serializers.ModelSerializer):
         fields = ["id", "url", "stance", "note"]
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(QuoteCheckedSerializer, serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:evidence-detail")
     source = SourceSummarySerializer(read_only=True)
     author = ActorSummarySerializer(read_only=True, allow_null=True)
@@ -361,7 +384,18 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Evidence
-        fields = ["id", "url", "excerpt", "location", "source", "author", "claims", "updated_at"]
+        fields = [
+            "id",
+            "url",
+            "excerpt",
+            "location",
+            "source",
+            "author",
+            "claims",
+            "quote_check",
+            "quote_selector",
+            "updated_at",
+        ]
 
 
 class EvidenceWriteSerializer(ModelValidationMixin, serializers.ModelSerializer):
