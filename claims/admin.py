@@ -13,7 +13,7 @@ from claims.models import (
     Topic,
     Verdict,
 )
-from sources.admin import SourceAdmin
+from sources.admin import HistoryAdmin, SourceAdmin
 from sources.models import Source
 
 
@@ -169,7 +169,7 @@ class ClaimTransitionInline(admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(HistoryAdmin):
     list_display = ["summary", "claimant", "verdict", "status", "said_on", "published_at"]
     list_select_related = ["claimant", "verdict"]
     list_filter = ["status", "verdict", "topics", ("claimant", admin.RelatedOnlyFieldListFilter)]
@@ -259,7 +259,7 @@ class ClaimAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(HistoryAdmin):
     list_display = ["__str__", "source", "author", "location", "claim_count"]
     ordering = ["-updated_at", "-id"]
     list_select_related = ["source", "author"]
@@ -279,7 +279,7 @@ class EvidenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(StanceLink)
-class StanceLinkAdmin(admin.ModelAdmin):
+class StanceLinkAdmin(HistoryAdmin):
     list_display = ["claim", "stance", "evidence", "position"]
     list_select_related = ["claim", "evidence"]
     list_filter = ["stance"]
@@ -288,7 +288,7 @@ class StanceLinkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Counterclaim)
-class CounterclaimAdmin(admin.ModelAdmin):
+class CounterclaimAdmin(HistoryAdmin):
     list_display = ["response", "original", "note"]
     list_select_related = ["response", "original"]
     search_fields = ["response__summary", "original__summary", "note"]
@@ -316,7 +316,7 @@ class ClaimTransitionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(admin.ModelAdmin):
+class CorrectionAdmin(HistoryAdmin):
     """Corrections are made from the claim page; here editors can find them and fix a
     note's wording."""
 

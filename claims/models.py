@@ -16,6 +16,7 @@ from django.db.models import Exists, F, OuterRef, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
+from simple_history.models import HistoricalRecords
 
 from sources.models import Actor, Source, unique_slug
 
@@ -188,6 +189,7 @@ class Claim(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ClaimQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[topics], excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -424,6 +426,7 @@ class Correction(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = CorrectionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -471,6 +474,7 @@ class Evidence(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = EvidenceQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name_plural = "evidence"
@@ -503,6 +507,8 @@ class StanceLink(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["position", "id"]
         constraints = [
@@ -532,6 +538,8 @@ class Counterclaim(models.Model):
     original = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="response_links")
     response = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="original_links")
     note = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["id"]

@@ -1,7 +1,16 @@
 from django.contrib import admin
 from django.db.models import Count
+from simple_history.admin import SimpleHistoryAdmin
 
 from sources.models import Actor, Affiliation, Source
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """An admin whose History page lists every saved version of the object, with who saved
+    it, when, and each changed field before and after. Every tracked model's admin uses it,
+    in this app and in claims."""
+
+    object_history_list_template = "admin/history_changes.html"
 
 
 class AffiliationInline(admin.TabularInline):
@@ -14,7 +23,7 @@ class AffiliationInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(admin.ModelAdmin):
+class ActorAdmin(HistoryAdmin):
     list_display = ["name", "kind", "description", "claim_count"]
     ordering = ["name"]
     list_filter = ["kind"]
@@ -33,7 +42,7 @@ class ActorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Affiliation)
-class AffiliationAdmin(admin.ModelAdmin):
+class AffiliationAdmin(HistoryAdmin):
     list_display = ["person", "role", "organization"]
     list_select_related = ["person", "organization"]
     search_fields = ["person__name", "organization__name", "role"]
@@ -42,7 +51,7 @@ class AffiliationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(HistoryAdmin):
     list_display = ["title", "kind", "publisher", "published_on", "via", "url"]
     list_select_related = ["publisher", "via"]
     list_filter = ["kind", "language", ("publisher", admin.RelatedOnlyFieldListFilter)]

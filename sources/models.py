@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 from sources.validators import validate_url_list
 
@@ -56,6 +57,8 @@ class Actor(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -84,6 +87,8 @@ class Affiliation(models.Model):
     person = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="affiliations")
     organization = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="affiliates")
     role = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["person__name", "organization__name"]
@@ -156,6 +161,8 @@ class Source(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[authors], excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-published_on", "title"]
