@@ -13,7 +13,8 @@ from claims.models import (
     Topic,
     Verdict,
 )
-from sources.admin import HistoryAdmin, SourceAdmin
+from sources.admin import HistoryAdmin, SourceAdmin, VersionedAdminMixin
+from sources.concurrency import VersionedForm
 from sources.models import Source
 
 
@@ -28,7 +29,7 @@ def _correction_missing(claim, data):
     )
 
 
-class ClaimAdminForm(forms.ModelForm):
+class ClaimAdminForm(VersionedForm):
     correction_note = forms.CharField(
         label="Public correction note",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -126,7 +127,7 @@ class AnswersInline(admin.TabularInline):
     verbose_name_plural = "this claim answers"
 
 
-class ClaimQuotedInline(admin.StackedInline):
+class ClaimQuotedInline(VersionedAdminMixin, admin.StackedInline):
     """On a source: the claims quoted from it; new ones can be added right here."""
 
     model = Claim
@@ -140,7 +141,7 @@ class ClaimQuotedInline(admin.StackedInline):
     verbose_name_plural = "claims quoted from this source"
 
 
-class EvidenceDrawnInline(admin.StackedInline):
+class EvidenceDrawnInline(VersionedAdminMixin, admin.StackedInline):
     model = Evidence
     fk_name = "source"
     fields = ["excerpt", ("author", "location")]
@@ -169,7 +170,7 @@ class ClaimTransitionInline(admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(HistoryAdmin):
+class ClaimAdmin(VersionedAdminMixin, HistoryAdmin):
     list_display = ["summary", "claimant", "verdict", "status", "said_on", "published_at"]
     list_select_related = ["claimant", "verdict"]
     list_filter = ["status", "verdict", "topics", ("claimant", admin.RelatedOnlyFieldListFilter)]
@@ -259,7 +260,7 @@ class ClaimAdmin(HistoryAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(HistoryAdmin):
+class EvidenceAdmin(VersionedAdminMixin, HistoryAdmin):
     list_display = ["__str__", "source", "author", "location", "claim_count"]
     ordering = ["-updated_at", "-id"]
     list_select_related = ["source", "author"]

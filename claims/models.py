@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from simple_history.models import HistoricalRecords
 
+from sources.concurrency import Versioned
 from sources.models import Actor, Source, unique_slug
 
 SEARCH_CONFIG = "english"
@@ -145,7 +146,7 @@ class Transition(NamedTuple):
     done: str  # what the step did, for messages: "published"
 
 
-class Claim(models.Model):
+class Claim(Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "in_review", "In review"
@@ -454,7 +455,7 @@ class EvidenceQuerySet(models.QuerySet):
         )
 
 
-class Evidence(models.Model):
+class Evidence(Versioned):
     """An excerpt or finding from a source. One piece of evidence can serve many claims."""
 
     excerpt = models.TextField(help_text="The passage or finding, verbatim where quoted.")

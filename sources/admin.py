@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
+from sources.concurrency import EditConflict, VersionedForm
 from sources.models import Actor, Affiliation, Source
 
 
@@ -11,6 +12,27 @@ class HistoryAdmin(SimpleHistoryAdmin):
     in this app and in claims."""
 
     object_history_list_template = "admin/history_changes.html"
+
+
+class VersionedAdminMixin:
+    """For the admin (and inlines) of a ``Versioned`` model: the form carries the version it
+    was loaded with (``VersionedForm``), and a save refused for an older version comes back
+    as the form with the editor's input and what changed meanwhile."""
+
+    form = VersionedForm
+
+    def get_fieldsets(self, request, obj=None):
+        (name, options), *rest = super().get_fieldsets(request, obj)
+        return [(name, {**options, "fields": [*options["fields"], "loaded_version"]}), *rest]
+
+    def changeform_view(self, request, *args, **kwargs):
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except EditConflict:
+            # Another save got in between this form's check and its own (the view's
+            # transaction was rolled back): run the view again; the form now sees the
+            # newer version and shows the conflict with the editor's input.
+            return super().changeform_view(request, *args, **kwargs)
 
 
 class AffiliationInline(admin.TabularInline):
@@ -51,7 +73,7 @@ class AffiliationAdmin(HistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(HistoryAdmin):
+class SourceAdmin(VersionedAdminMixin, HistoryAdmin):
     list_display = ["title", "kind", "publisher", "published_on", "via", "url"]
     list_select_related = ["publisher", "via"]
     list_filter = ["kind", "language", ("publisher", admin.RelatedOnlyFieldListFilter)]

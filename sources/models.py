@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from sources.concurrency import Versioned
 from sources.validators import validate_url_list
 
 
@@ -112,7 +113,7 @@ class Affiliation(models.Model):
             raise ValidationError({"organization": "Choose an organization."})
 
 
-class Source(models.Model):
+class Source(Versioned):
     """A document: a news article, a report, a letter, an interview, a dataset."""
 
     class Kind(models.TextChoices):
