@@ -65,8 +65,8 @@ class Versioned(models.Model):
 
 def changes_since(row, version):
     """What was changed in ``row`` after ``version``: the newest saved version's history
-    compared with the history of ``version``. Returns ``(who, [(field label, value now)])``;
-    the list is empty when ``version`` has no history row to compare with."""
+    compared with the history of ``version``. Returns ``(who, [(field name, label, value
+    now)])``; the list is empty when ``version`` has no history row to compare with."""
     newest = row.history.first()
     seen = row.history.filter(version=version).first()
     if newest is None or seen is None:
@@ -74,8 +74,11 @@ def changes_since(row, version):
     # The fields an editor can change (simple-history diffs editable fields only).
     delta = newest.diff_against(seen, foreign_keys_are_objs=True)
     helper = HistoricalRecordContextHelper(type(row), newest)
-    changes = helper.context_for_delta_changes(delta)
-    return newest.history_user, [(change["field"], change["new"]) for change in changes]
+    shown = helper.context_for_delta_changes(delta)
+    return newest.history_user, [
+        (change.field, display["field"], display["new"])
+        for change, display in zip(delta.changes, shown, strict=True)
+    ]
 
 
 def conflict_messages(row, loaded_version):
@@ -88,7 +91,7 @@ def conflict_messages(row, loaded_version):
         f"Someone else{by} saved this {name} while you were editing it. Your changes are not "
         f"saved yet, and they are still in the form below. Compare them with what changed "
         f"meanwhile, then save again to replace the other version with yours.",
-        *(f"{field} is now: {value}" for field, value in changes),
+        *(f"{label} is now: {value}" for _, label, value in changes),
     ]
 
 

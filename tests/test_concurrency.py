@@ -9,7 +9,7 @@ from claims.admin import ClaimAdmin
 from claims.models import Claim, Evidence
 from sources.concurrency import EditConflict, VersionedForm
 from sources.models import Source
-from tests.conftest import staff_in
+from tests.conftest import staff_in, token_client
 from tests.test_admin import admin_url, claim_form, management_form
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +178,44 @@ def test_workflow_steps_count_as_saves(make, editor):
     assert Claim.objects.get(pk=claim.pk).version == stale.version + 2
     with pytest.raises(EditConflict):
         stale.submit_for_review(by=editor)
+
+
+@pytest.mark.parametrize(
+    ("resource", "build", "field"),
+    [
+        ("claims", "claim", "summary"),
+        ("evidence", "evidence", "location"),
+        ("sources", "source", "title"),
+    ],
+)
+def test_api_writes_name_the_version_they_change(
+    editor_api, django_user_model, make, resource, build, field
+):
+    row = getattr(make, build)()
+    url = f"/api/v1/{resource}/{row.pk}/"
+    read = editor_api.get(url, {"include_drafts": "true"})
+    etag = read["ETag"]
+
+    unconditional = editor_api.patch(url, {field: "Mine"})
+    assert unconditional.status_code == 428
+    assert "If-Match" in unconditional.json()["detail"]
+
+    colleague = token_client(staff_in(django_user_model, "colleague", "Editors"))
+    theirs = colleague.patch(url, {field: "Theirs"}, HTTP_IF_MATCH=etag)
+    assert theirs.status_code == 200
+    assert theirs["ETag"] not in ("", etag)
+
+    stale = editor_api.patch(url, {field: "Mine"}, HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    body = stale.json()
+    assert "GET it again" in body["detail"]
+    assert body["changed"] == {field: "Theirs"}
+    assert body["etag"] == theirs["ETag"]
+    row.refresh_from_db()
+    assert getattr(row, field) == "Theirs"
+
+    current = editor_api.patch(url, {field: "Mine"}, HTTP_IF_MATCH=theirs["ETag"])
+    assert current.status_code == 200
+    assert current["ETag"] == f'"{row.version + 1}"'
+    row.refresh_from_db()
+    assert getattr(row, field) == "Mine"
