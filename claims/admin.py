@@ -14,7 +14,8 @@ from claims.models import (
     Topic,
     Verdict,
 )
-from sources.admin import ROOMY_FIELDS, SourceAdmin
+from sources.admin import ROOMY_FIELDS, HistoryAdmin, SourceAdmin, VersionedAdminMixin
+from sources.concurrency import VersionedForm
 from sources.models import Source
 
 
@@ -29,7 +30,7 @@ def _correction_missing(claim, data):
     )
 
 
-class ClaimAdminForm(forms.ModelForm):
+class ClaimAdminForm(VersionedForm):
     correction_note = forms.CharField(
         label="Public correction note",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -141,7 +142,7 @@ class QuoteCheckDisplay:
         )
 
 
-class ClaimQuotedInline(admin.StackedInline):
+class ClaimQuotedInline(VersionedAdminMixin, admin.StackedInline):
     """On a source: the claims quoted from it; new ones can be added right here."""
 
     model = Claim
@@ -156,7 +157,7 @@ class ClaimQuotedInline(admin.StackedInline):
     verbose_name_plural = "claims quoted from this source"
 
 
-class EvidenceDrawnInline(admin.StackedInline):
+class EvidenceDrawnInline(VersionedAdminMixin, admin.StackedInline):
     model = Evidence
     fk_name = "source"
     fields = ["excerpt", "quote_check", ("author", "location")]
@@ -187,7 +188,7 @@ class ClaimTransitionInline(admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(QuoteCheckDisplay, admin.ModelAdmin):
+class ClaimAdmin(QuoteCheckDisplay, VersionedAdminMixin, HistoryAdmin):
     list_display = [
         "summary",
         "claimant",
@@ -314,7 +315,7 @@ class ClaimAdmin(QuoteCheckDisplay, admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(QuoteCheckDisplay, admin.ModelAdmin):
+class EvidenceAdmin(QuoteCheckDisplay, VersionedAdminMixin, HistoryAdmin):
     list_display = ["__str__", "source", "author", "location", "quote_check", "claim_count"]
     ordering = ["-updated_at", "-id"]
     list_select_related = ["source", "author"]
@@ -344,7 +345,7 @@ class EvidenceAdmin(QuoteCheckDisplay, admin.ModelAdmin):
 
 
 @admin.register(StanceLink)
-class StanceLinkAdmin(admin.ModelAdmin):
+class StanceLinkAdmin(HistoryAdmin):
     list_display = ["claim", "stance", "evidence", "position"]
     list_select_related = ["claim", "evidence"]
     list_filter = ["stance"]
@@ -353,7 +354,7 @@ class StanceLinkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Counterclaim)
-class CounterclaimAdmin(admin.ModelAdmin):
+class CounterclaimAdmin(HistoryAdmin):
     list_display = ["response", "original", "note"]
     list_select_related = ["response", "original"]
     search_fields = ["response__summary", "original__summary", "note"]
@@ -381,7 +382,7 @@ class ClaimTransitionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(admin.ModelAdmin):
+class CorrectionAdmin(HistoryAdmin):
     """Corrections are made from the claim page; here editors can find them and fix a
     note's wording."""
 

@@ -16,8 +16,10 @@ from django.db.models import Exists, F, OuterRef, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
+from simple_history.models import HistoricalRecords
 
 from claims.quotes import find_quote
+from sources.concurrency import Versioned
 from sources.models import Actor, Source, unique_slug
 
 SEARCH_CONFIG = "english"
@@ -236,7 +238,7 @@ class Transition(NamedTuple):
     done: str  # what the step did, for messages: "published"
 
 
-class Claim(QuoteChecked):
+class Claim(QuoteChecked, Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "in_review", "In review"
@@ -285,6 +287,7 @@ class Claim(QuoteChecked):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ClaimQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[topics], excluded_fields=["updated_at"])
 
     QUOTED_FIELD = "quote"
 
@@ -529,6 +532,7 @@ class Correction(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = CorrectionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -556,7 +560,7 @@ class EvidenceQuerySet(models.QuerySet):
         )
 
 
-class Evidence(QuoteChecked):
+class Evidence(QuoteChecked, Versioned):
     """An excerpt or finding from a source. One piece of evidence can serve many claims."""
 
     QUOTED_FIELD = "excerpt"
@@ -578,6 +582,7 @@ class Evidence(QuoteChecked):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = EvidenceQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name_plural = "evidence"
@@ -610,6 +615,8 @@ class StanceLink(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["position", "id"]
         constraints = [
@@ -639,6 +646,8 @@ class Counterclaim(models.Model):
     original = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="response_links")
     response = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="original_links")
     note = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["id"]

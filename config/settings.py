@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "simple_history",
     "sources",
     "claims",
 ]
@@ -59,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Lets every history record name who made the change (docs/history.md).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -81,6 +84,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# History of every change (docs/history.md). No reverting from the history page: a revert would
+# save an old row whole, status included, past the workflow's checks.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Editors sign in through the admin; the public site has no accounts.
 LOGIN_URL = "admin:login"

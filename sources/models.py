@@ -11,7 +11,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
+from sources.concurrency import Versioned
 from sources.validators import validate_url_list
 
 
@@ -58,6 +60,8 @@ class Actor(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -86,6 +90,8 @@ class Affiliation(models.Model):
     person = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="affiliations")
     organization = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="affiliates")
     role = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["person__name", "organization__name"]
@@ -127,7 +133,7 @@ class SourceQuerySet(models.QuerySet):
         )
 
 
-class Source(models.Model):
+class Source(Versioned):
     """A document: a news article, a report, a letter, an interview, a dataset."""
 
     class Kind(models.TextChoices):
@@ -191,6 +197,7 @@ class Source(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SourceQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[authors], excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-published_on", "title"]

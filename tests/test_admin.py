@@ -152,6 +152,7 @@ def test_editor_adds_a_source_with_three_claims_and_shares_one_evidence(editor_c
         "source": str(source.pk),
         "author": str(inspector.pk),
         "location": "p. 4",
+        "loaded_version": str(evidence.version),
         **management_form("stance_links", 3),
     }
     for i, claim in enumerate(claims):
@@ -177,6 +178,7 @@ def claim_form(claim, **changes):
         "ruling": claim.ruling,
         "retraction_note": "",
         "slug": claim.slug,
+        "loaded_version": str(claim.version),
         **management_form("stance_links", 0),
         **management_form("response_links", 0),
         **management_form("original_links", 0),

@@ -64,6 +64,7 @@ def posted(claim, **changes):
         "ruling": claim.ruling,
         "retraction_note": "",
         "slug": claim.slug,
+        "loaded_version": claim.version,
         "stance_links-TOTAL_FORMS": len(links),
         "stance_links-INITIAL_FORMS": len(links),
         "response_links-TOTAL_FORMS": 0,

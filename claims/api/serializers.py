@@ -513,3 +513,18 @@ class VerdictSerializer(serializers.ModelSerializer):
 
 class WorkflowNoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class StaleWriteSerializer(serializers.Serializer):
+    """The answer to a write based on an older version of the row (412)."""
+
+    detail = serializers.CharField()
+    etag = serializers.CharField(help_text="The current ETag, to send in If-Match.")
+    changed = serializers.DictField(
+        child=serializers.CharField(),
+        help_text="Each field changed since the version sent, with its value now.",
+    )

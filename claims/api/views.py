@@ -7,7 +7,12 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS, DjangoModelPermissionsOrAnonReadOnly
@@ -21,9 +26,11 @@ from claims.api.permissions import (
     DraftsNeedViewPermission,
     wants_drafts,
 )
+from claims.api.preconditions import check_if_match, etag_header, stale
 from claims.api.renderers import CSVRenderer, JSONLDRenderer
 from claims.claimreview import rating_bounds, reviewable
 from claims.models import Claim, Correction, Counterclaim, Evidence, StanceLink, Topic, Verdict
+from sources.concurrency import EditConflict, Versioned
 from sources.models import Actor, Source
 
 INCLUDE_DRAFTS_PARAMETER = OpenApiParameter(
@@ -35,18 +42,59 @@ INCLUDE_DRAFTS_PARAMETER = OpenApiParameter(
 )
 
 
+ETAG_HEADER = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200, 201],
+    description="The row's version. Send it back in If-Match to change the row.",
+)
+IF_MATCH_HEADER = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The ETag of the version you are changing, as the last GET returned it. "
+    "412 when the row changed since, 428 without it. `*` overwrites any version.",
+)
+PRECONDITION_RESPONSES = {
+    412: OpenApiResponse(
+        serializers.StaleWriteSerializer,
+        description="The row changed after the version sent in If-Match; nothing was saved.",
+    ),
+    428: OpenApiResponse(
+        serializers.DetailSerializer, description="If-Match is missing; nothing was saved."
+    ),
+}
+
+
 def documented(*, read, write=None, tags):
     """OpenAPI details every resource shares: the include_drafts switch on reads, and writes
-    that take one shape and answer with the read shape."""
-    views = {
-        "list": extend_schema(tags=tags, parameters=[INCLUDE_DRAFTS_PARAMETER]),
-        "retrieve": extend_schema(tags=tags, parameters=[INCLUDE_DRAFTS_PARAMETER]),
-    }
-    if write is not None:
-        views["create"] = extend_schema(tags=tags, request=write, responses={201: read})
-        views["update"] = extend_schema(tags=tags, request=write, responses=read)
-        views["partial_update"] = extend_schema(tags=tags, request=write, responses=read)
-    return extend_schema_view(**views)
+    that take one shape and answer with the read shape. Rows that carry a version (claims,
+    evidence, sources) also have an ETag, and writes to them need If-Match."""
+
+    def decorate(viewset):
+        versioned = issubclass(viewset.queryset.model, Versioned)
+        etag = [ETAG_HEADER] if versioned else []
+        views = {
+            "list": extend_schema(tags=tags, parameters=[INCLUDE_DRAFTS_PARAMETER]),
+            "retrieve": extend_schema(tags=tags, parameters=[INCLUDE_DRAFTS_PARAMETER, *etag]),
+        }
+        if write is not None:
+            views["create"] = extend_schema(
+                tags=tags, request=write, responses={201: read}, parameters=etag
+            )
+            update = {
+                "tags": tags,
+                "request": write,
+                "responses": {200: read, **(PRECONDITION_RESPONSES if versioned else {})},
+                "parameters": [IF_MATCH_HEADER, *etag] if versioned else [],
+            }
+            views["update"] = extend_schema(**update)
+            views["partial_update"] = extend_schema(**update)
+        return extend_schema_view(**views)(viewset)
+
+    return decorate
 
 
 class GatedViewSet(viewsets.GenericViewSet):
@@ -90,19 +138,33 @@ class WritableGatedViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Rea
             return self.write_serializer_class or self.serializer_class
         return super().get_serializer_class()
 
+    def retrieve(self, request, *args, **kwargs):
+        row = self.get_object()
+        return Response(self.get_serializer(row).data, headers=etag_header(row))
+
     @transaction.atomic
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = self.read(serializer.save())
-        return Response(data, status=status.HTTP_201_CREATED, headers=self._location(data))
+        row = serializer.save()
+        data = self.read(row)
+        headers = {**self._location(data), **etag_header(row)}
+        return Response(data, status=status.HTTP_201_CREATED, headers=headers)
 
     @transaction.atomic
     def update(self, request, *args, **kwargs):
+        """A write to a row that carries a version must name the version it changes
+        (If-Match); the save itself checks it again, against a write that raced this one."""
         partial = kwargs.pop("partial", False)
-        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+        row = self.get_object()
+        check_if_match(request, row)
+        serializer = self.get_serializer(row, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        return Response(self.read(serializer.save()))
+        try:
+            row = serializer.save()
+        except EditConflict as conflict:
+            raise stale(row, conflict.loaded_version) from conflict
+        return Response(self.read(row), headers=etag_header(row))
 
     def read(self, row):
         """The saved row as a reader sees it, loaded again with its related rows."""
@@ -171,7 +233,7 @@ class ClaimViewSet(WritableGatedViewSet):
             step(claim, request.user)
         except DjangoValidationError as error:
             return Response(serializers.drf_errors(error), status=status.HTTP_400_BAD_REQUEST)
-        return Response(self.read(claim))
+        return Response(self.read(claim), headers=etag_header(claim))
 
     @extend_schema(
         tags=["workflow"],
