@@ -72,7 +72,7 @@ class ClaimFilterForm(forms.Form):
     def filter(self):
         """The claims matching the valid filters, in the chosen order."""
         data = self.cleaned_data if self.is_bound else {}
-        claims = self.claims.search(data.get("q") or "")
+        claims = self.claims
         for field in ("topic", "claimant", "verdict", "source"):
             if data.get(field):
                 lookup = "topics" if field == "topic" else field
@@ -81,6 +81,8 @@ class ClaimFilterForm(forms.Form):
             claims = claims.filter(said_on__gte=data["said_from"])
         if data.get("said_to"):
             claims = claims.filter(said_on__lte=data["said_to"])
+        # Last: search ranks a bounded set of candidates among the filtered claims.
+        claims = claims.search(data.get("q") or "")
         sort = data.get("sort") or ("relevance" if data.get("q") else "newest")
         return claims.order_by(*self.SORTS[sort])
 

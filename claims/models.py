@@ -9,7 +9,7 @@ cannot leak through any of them.
 from typing import NamedTuple
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Value
@@ -20,6 +20,9 @@ from django.utils.text import Truncator, slugify
 from sources.models import Actor, Source, unique_slug
 
 SEARCH_CONFIG = "english"
+# On PostgreSQL, search ranks at most this many matches: the newest ones (a cheap order the
+# index gives). Ranking every row that contains a common word would read them all.
+SEARCH_CANDIDATES = 1000
 
 
 class TopicQuerySet(models.QuerySet):
@@ -87,24 +90,26 @@ class ClaimQuerySet(models.QuerySet):
     def search(self, query):
         """Claims matching ``query``, annotated with ``search_rank`` (higher is better).
 
-        On PostgreSQL: full-text search in web-search syntax ("a phrase", -exclude, or),
-        ranked with the quote and the claimant's name above the summary. Elsewhere (SQLite):
-        claims whose quote, summary or claimant's name contain every word, all ranked equal.
+        On PostgreSQL: full-text search in web-search syntax ("a phrase", -exclude, or) on
+        the stored ``search_vector`` (quote and claimant's name weighted above the summary;
+        a trigger keeps it current, see migration ``0007_search_vector``). Only the
+        ``SEARCH_CANDIDATES`` newest matches are ranked, so a common word costs no more than a
+        rare one; call ``search()`` after the other filters, so that they narrow the
+        candidates rather than the ranked set. Elsewhere (SQLite): claims whose quote, summary
+        or claimant's name contain every word, all ranked equal.
         """
         query = query.strip()
         if not query:
             return self.annotate(search_rank=Value(0.0))
         if connections[self.db].vendor == "postgresql":
-            document = (
-                SearchVector("quote", weight="A", config=SEARCH_CONFIG)
-                + SearchVector("claimant__name", weight="A", config=SEARCH_CONFIG)
-                + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
-            )
             terms = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-            return (
-                self.annotate(search_document=document)
-                .filter(search_document=terms)
-                .annotate(search_rank=SearchRank(F("search_document"), terms))
+            candidates = (
+                self.filter(search_vector=terms)
+                .order_by("-published_at", "-id")
+                .values("pk")[:SEARCH_CANDIDATES]
+            )
+            return self.filter(pk__in=candidates).annotate(
+                search_rank=SearchRank(F("search_vector"), terms)
             )
         qs = self
         for word in query.split():
@@ -186,6 +191,10 @@ class Claim(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Written by the database, never by Django: on PostgreSQL a trigger fills it from the
+    # quote, the summary and the claimant's name on every insert and update, bulk ones too
+    # (migration 0007_search_vector). Empty on SQLite, whose search does not use it.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ClaimQuerySet.as_manager()
 
@@ -212,6 +221,13 @@ class Claim(models.Model):
             models.Index(fields=["status", "-published_at"], name="claim_status_published_idx"),
             models.Index(fields=["status", "said_on"], name="claim_status_said_on_idx"),
             models.Index(fields=["updated_at"], name="claim_updated_at_idx"),
+            # Public claims newest first, as lists and search candidates are read: a scan in
+            # this order stops after a page, or after SEARCH_CANDIDATES matches of a word.
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="claim_public_newest_idx",
+                condition=Q(status__in=["published", "retracted"]),
+            ),
         ]
 
     def __str__(self):

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",  # search and trigram lookups; harmless on SQLite
     "django_htmx",
     "rest_framework",
     "rest_framework.authtoken",
