@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 
+from claims.cache import bump as bump_public_cache
 from sources.models import Actor, Source, unique_slug
 
 SEARCH_CONFIG = "english"
@@ -261,6 +262,7 @@ class Claim(models.Model):
         so a change to those is a change to the claim: ``updated_at`` drives the page's
         "last updated", its ETag and cache invalidation."""
         cls.objects.filter(pk__in=claim_ids).update(updated_at=timezone.now())
+        bump_public_cache()
 
     def _touch_counterparts(self):
         Claim.touch(

@@ -63,6 +63,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Conditional GET (ETag/Last-Modified, 304) for every response, cached or not.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "claims.cache.PublicCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -109,6 +112,10 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# How long an anonymous reader's page or API read may be served from the cache. Any change
+# to the data retires every cached response at once (claims/cache.py); 0 turns caching off.
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

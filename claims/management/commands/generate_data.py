@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from claims.cache import bump as bump_public_cache
 from claims.management.progress import Progress
 from claims.models import (
     Claim,
@@ -156,6 +157,7 @@ class Command(BaseCommand):
         made = self.make_claims(
             claims, orgs + people, sources, evidence, topics, marker, batch_size
         )
+        bump_public_cache()  # bulk writes send no signals
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils.text import Truncator, slugify
 
 from claims.api.renderers import FORMULA_PREFIXES
+from claims.cache import bump as bump_public_cache
 from claims.management.progress import Progress
 from claims.models import Claim, Topic, Verdict
 from sources.models import Actor, Source
@@ -139,6 +140,7 @@ class Command(BaseCommand):
             added = self.save(rows, batch_size)
             if dry_run:
                 transaction.set_rollback(True)
+        bump_public_cache()  # bulk writes send no signals
         verb = "would add" if dry_run else "added"
         self.stdout.write(
             f"{len(records)} rows read: {verb} {added} claims, "
