@@ -113,6 +113,11 @@ CACHES = {
     )
 }
 
+# Benchmark mode (make bench): /bench/ views and an X-Queries header; never in production.
+BENCH = env.bool("BENCH", default=False)
+if BENCH:
+    MIDDLEWARE.insert(0, "config.bench.QueryCountMiddleware")
+
 # How long an anonymous reader's page or API read may be served from the cache. Any change
 # to the data retires every cached response at once (claims/cache.py); 0 turns caching off.
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
