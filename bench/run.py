@@ -102,7 +102,7 @@ def prepare(args, env):
         env,
         "shell",
         "-c",
-        "from django.db import connection; connection.cursor().execute('ANALYZE')",
+        "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')",
     )
     script = TARGETS_SCRIPT
     return json.loads(manage(env, "shell", "-c", script, capture=True).strip().splitlines()[-1])

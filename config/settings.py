@@ -66,6 +66,7 @@ MIDDLEWARE = [
     # Conditional GET (ETag/Last-Modified, 304) for every response, cached or not.
     "django.middleware.http.ConditionalGetMiddleware",
     "claims.cache.PublicCacheMiddleware",
+    "config.db_routers.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -94,14 +95,21 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # psycopg's own connection pool; persistent connections must then stay off.
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
-        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
-        "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
-    }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A read replica (streaming replication of the primary) for anonymous readers' requests;
+# see config/db_routers.py. Tests read the primary through it.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["config.db_routers.ReplicaRouter"]
+for database in DATABASES.values():
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        # psycopg's own connection pool; persistent connections must then stay off.
+        database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
+            "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
+            "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
+        }
+        database["CONN_MAX_AGE"] = 0
 
 # Redis when REDIS_URL is given (production, docker-compose); per-process memory otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -10,6 +10,7 @@ claimant and exact quote. Every rejected row is reported with its line and the r
 default every good row lands; with ``--atomic`` a single bad row rejects the whole file.
 """
 
+import contextlib
 import csv
 import datetime as dt
 import json
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils.text import Truncator, slugify
 
 from claims.api.renderers import FORMULA_PREFIXES
@@ -89,13 +90,16 @@ def read_claimreview(text):
     if not isinstance(data, list):
         raise CommandError("A ClaimReview file holds a JSON object or a list of them.")
     position = text.index("[") + 1
+    line, counted = 1, 0
     while True:
         while position < len(text) and text[position] in " \t\r\n,":
             position += 1
         if position >= len(text) or text[position] == "]":
             return
         item, end = decoder.raw_decode(text, position)
-        yield text.count("\n", 0, position) + 1, item
+        line += text.count("\n", counted, position)
+        counted = position
+        yield line, item
         position = end
 
 
@@ -136,8 +140,9 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(rejected)} of {len(records)} rows rejected; --atomic: nothing imported."
             )
-        with transaction.atomic():
-            added = self.save(rows, batch_size)
+        # One transaction for --atomic (and --dry-run, rolled back); otherwise one per batch.
+        with transaction.atomic() if atomic or dry_run else contextlib.nullcontext():
+            added = self.save(rows, batch_size, atomic=atomic)
             if dry_run:
                 transaction.set_rollback(True)
         bump_public_cache()  # bulk writes send no signals
@@ -237,64 +242,86 @@ class Command(BaseCommand):
             raise Rejected(reasons) from None
         return row
 
-    # Saving: lookups are cached per run, new claims are written in batches.
+    # Saving: lookups are cached per run; each batch of new claims, and the sources they
+    # need, is written with bulk inserts in one transaction.
 
-    def save(self, rows, batch_size):
-        actors = {(a.name, a.kind): a for a in Actor.objects.all()}
-        sources = {s.url: s for s in Source.objects.exclude(url="")}
-        topics = {t.name: t for t in Topic.objects.all()}
-        known = set(Claim.objects.values_list("claimant_id", "quote"))
+    def load_known(self):
+        def source_key(url, title, publisher_id):
+            return url or (f"title:{title}" if title else f"untitled:{publisher_id}")
+
+        sources = Source.objects.filter(via=None).values_list("pk", "url", "title", "publisher")
+        return {
+            "actors": {(a.name, a.kind): a for a in Actor.objects.all()},
+            "sources": {source_key(*rest): pk for pk, *rest in sources},
+            "topics": {t.name: t for t in Topic.objects.all()},
+            "claims": set(Claim.objects.values_list("claimant_id", "quote")),
+        }
+
+    def save(self, rows, batch_size, *, atomic):
+        """Save the rows in batches; return how many claims were added. Without ``atomic``,
+        a batch the database refuses is reported and the others still land."""
+        known = self.load_known()
         progress = Progress(len(rows), "import", stream=self.stderr)
         added = 0
         for start in range(0, len(rows), batch_size):
-            new, new_topics = [], []
-            for row in rows[start : start + batch_size]:
-                actor = actors.get((row.claimant, row.claimant_kind))
-                if actor is None:
-                    actor = actors[row.claimant, row.claimant_kind] = Actor.objects.create(
-                        name=row.claimant, kind=row.claimant_kind
-                    )
-                if (actor.pk, row.quote) in known:
-                    continue
-                known.add((actor.pk, row.quote))
-                claim = Claim(
-                    quote=row.quote,
-                    summary=row.summary,
-                    slug=slugify(row.summary or row.quote)[:80].strip("-") or "claim",
-                    claimant=actor,
-                    source=self.source(row, actor, sources),
-                    said_on=row.said_on,
-                    verdict=row.verdict,
-                    ruling=row.ruling,
-                )
-                new.append(claim)
-                for name in row.topics:
-                    if name not in topics:
-                        topics[name] = Topic.objects.create(name=name[:100])
-                    new_topics.append((claim, topics[name]))
-            Claim.objects.bulk_create(new)
-            Claim.topics.through.objects.bulk_create(
-                [Claim.topics.through(claim=claim, topic=topic) for claim, topic in new_topics],
-                ignore_conflicts=True,
-            )
-            added += len(new)
-            progress.advance(min(batch_size, len(rows) - start))
+            batch = rows[start : start + batch_size]
+            try:
+                with transaction.atomic():
+                    added += self.save_batch(batch, known)
+            except DatabaseError as exc:
+                if atomic:
+                    raise CommandError(f"The database refused a row: {exc}") from exc
+                for row in batch:
+                    self.stderr.write(f"line {row.line}: rejected with its batch: {exc}")
+                known = self.load_known()
+            progress.advance(len(batch))
         progress.close()
         return added
 
-    @staticmethod
-    def source(row, actor, sources):
-        """The source a claim was made in: found by URL, else made. Without a URL or title,
-        an untitled document from the claimant (never an invented title)."""
-        key = row.source_url or f"title:{row.source_title}"
-        if key in sources:
-            return sources[key]
-        if row.source_url or row.source_title:
-            sources[key] = Source.objects.create(
-                title=row.source_title, url=row.source_url, kind=Source.Kind.OTHER
+    def save_batch(self, batch, known):
+        new, sources = [], {}
+        for row in batch:
+            actor = known["actors"].get((row.claimant, row.claimant_kind))
+            if actor is None:
+                actor = Actor.objects.create(name=row.claimant, kind=row.claimant_kind)
+                known["actors"][row.claimant, row.claimant_kind] = actor
+            if (actor.pk, row.quote) in known["claims"]:
+                continue
+            known["claims"].add((actor.pk, row.quote))
+            # Found by URL, else by title; without either, an untitled document from the
+            # claimant (never an invented title).
+            key = row.source_url or (
+                f"title:{row.source_title}" if row.source_title else f"untitled:{actor.pk}"
             )
-            return sources[key]
-        source, _ = Source.objects.get_or_create(
-            title="", url="", publisher=actor, via=None, defaults={"kind": Source.Kind.OTHER}
-        )
-        return source
+            if key not in known["sources"] and key not in sources:
+                sources[key] = Source(
+                    title=row.source_title,
+                    url=row.source_url,
+                    kind=Source.Kind.OTHER,
+                    publisher=None if row.source_title or row.source_url else actor,
+                    slug=slugify(row.source_title or f"untitled from {actor.name}")[:80]
+                    or "source",
+                )
+            new.append((row, actor, key))
+        Source.objects.bulk_create(sources.values())
+        known["sources"].update((key, source.pk) for key, source in sources.items())
+        claims, links = [], []
+        for row, actor, key in new:
+            claim = Claim(
+                quote=row.quote,
+                summary=row.summary,
+                slug=slugify(row.summary or row.quote)[:80].strip("-") or "claim",
+                claimant=actor,
+                source_id=known["sources"][key],
+                said_on=row.said_on,
+                verdict=row.verdict,
+                ruling=row.ruling,
+            )
+            claims.append(claim)
+            for name in row.topics:
+                if name not in known["topics"]:
+                    known["topics"][name] = Topic.objects.create(name=name[:100])
+                links.append(Claim.topics.through(claim=claim, topic=known["topics"][name]))
+        Claim.objects.bulk_create(claims)
+        Claim.topics.through.objects.bulk_create(links, ignore_conflicts=True)
+        return len(claims)
