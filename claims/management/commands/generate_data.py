@@ -5,7 +5,7 @@ Synthetic rows are marked three ways, so nobody mistakes them for real fact chec
 can be found and removed: every synthetic claim has the topic ``Synthetic data``
 (slug ``synthetic-data``), every synthetic source's title starts with ``Synthetic:`` and its
 URL is under ``https://synthetic.invalid/`` (a reserved domain that never resolves), and every
-synthetic actor's description says so.
+synthetic actor's description says so (``claims.synthetic``).
 
 The command refuses to run on a database that holds claims without that marker (the demo
 data, or real data) unless ``--force`` is given: synthetic and demo data are never mixed by
@@ -18,6 +18,7 @@ import datetime as dt
 import random
 import secrets
 import time
+from itertools import accumulate
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -93,10 +94,9 @@ class Text:
         while len(invented) < size - len(COMMON_WORDS):
             invented.add("".join(rng.choices(SYLLABLES, k=rng.randint(2, 4))))
         self.words = list(dict.fromkeys(COMMON_WORDS)) + sorted(invented)
-        weights = [1 / rank for rank in range(1, len(self.words) + 1)]
-        self.cum_weights = [sum(weights[: i + 1]) for i in range(len(weights))]
+        self.cum_weights = list(accumulate(1 / rank for rank in range(1, len(self.words) + 1)))
 
-    def words_(self, n):
+    def phrase(self, n):
         words = self.rng.choices(self.words, cum_weights=self.cum_weights, k=n)
         return [
             f"{self.rng.choice(STOPWORDS)} {word}" if self.rng.random() < 0.3 else word
@@ -104,7 +104,7 @@ class Text:
         ]
 
     def sentence(self, low, high):
-        words = self.words_(self.rng.randint(low, high))
+        words = self.phrase(self.rng.randint(low, high))
         return " ".join(words).capitalize() + "."
 
     def name(self):
