@@ -7,13 +7,15 @@ MANAGE := $(UV) run --frozen python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help uv install run setup-demo test fuzz lint schema-check format
+.PHONY: help uv install run setup-demo test fuzz lint schema-check format bench soak
 
 help:
 	@echo "make run    serve the demo site on http://$(HOST):$(PORT) (embedded SQLite)"
 	@echo "make test   run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make lint   ruff lint and format check, and the OpenAPI schema check"
 	@echo "make fuzz   schemathesis against every GET operation, 150 examples each"
+	@echo "make bench  gunicorn on 127.0.0.1 against PostgreSQL (100,000 claims): one table"
+	@echo "make soak   10 minutes of mixed load: errors and worker memory"
 
 uv:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -56,3 +58,12 @@ schema-check: install
 format: install
 	$(UV) run --frozen ruff format .
 	$(UV) run --frozen ruff check --fix .
+
+# Load tests on this machine only (127.0.0.1), against the PostgreSQL database
+# counterclaim_bench (generated once, then reused) and Redis database 5. BENCH_ARGS passes
+# options, e.g. BENCH_ARGS="--claims 1000000". See bench/run.py and docs/performance.md.
+bench: install
+	$(UV) run --frozen python bench/run.py $(BENCH_ARGS)
+
+soak: install
+	$(UV) run --frozen python bench/run.py --soak 600 $(BENCH_ARGS)

@@ -7,5 +7,7 @@ class ClaimsConfig(AppConfig):
 
     def ready(self):
         from claims import signals
+        from claims.cache import connect_signals
 
         signals.connect()
+        connect_signals()

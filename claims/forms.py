@@ -1,12 +1,15 @@
 """The public claim list's filter form. Invalid values become visible messages; the valid
 filters still apply, so a reader never meets an error page for a bad link."""
 
+import contextlib
+
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
+from django.forms.models import ModelChoiceIterator
 
 from claims.models import Claim, Topic, Verdict
-from sources.models import Source
+from sources.models import Actor, Source
 
 
 class PublicChoiceField(forms.ModelChoiceField):
@@ -17,6 +20,31 @@ class PublicChoiceField(forms.ModelChoiceField):
         if value and "\x00" in str(value):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
+
+
+class BoundedChoiceIterator(ModelChoiceIterator):
+    """The first ``field.max_choices`` choices, and the chosen one if it is not among them."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        rows = list(self.queryset[: self.field.max_choices])
+        chosen = self.field.chosen
+        if chosen and not any(str(self.field.prepare_value(row)) == chosen for row in rows):
+            with contextlib.suppress(ValidationError):
+                rows.insert(0, self.field.to_python(chosen))
+        for row in rows:
+            yield self.choice(row)
+
+
+class BoundedChoiceField(PublicChoiceField):
+    """A public choice among possibly thousands (claimants, sources of a large archive):
+    the select lists a bounded number, so the page stays small and fast; any valid slug or id
+    in the query string still filters (claimant and source pages link to their lists)."""
+
+    iterator = BoundedChoiceIterator
+    max_choices = 100
+    chosen = None
 
 
 class ClaimFilterForm(forms.Form):
@@ -31,13 +59,13 @@ class ClaimFilterForm(forms.Form):
     topic = PublicChoiceField(
         queryset=Topic.objects.none(), to_field_name="slug", required=False, empty_label="Any"
     )
-    claimant = PublicChoiceField(
+    claimant = BoundedChoiceField(
         queryset=Claim.objects.none(), to_field_name="slug", required=False, empty_label="Anyone"
     )
     verdict = PublicChoiceField(
         queryset=Verdict.objects.all(), to_field_name="slug", required=False, empty_label="Any"
     )
-    source = PublicChoiceField(queryset=Claim.objects.none(), required=False, empty_label="Any")
+    source = BoundedChoiceField(queryset=Claim.objects.none(), required=False, empty_label="Any")
     said_from = forms.DateField(
         label="Said from", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -59,8 +87,16 @@ class ClaimFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.claims = claims
         self.fields["topic"].queryset = Topic.objects.published()
-        self.fields["claimant"].queryset = claims.claimants()
-        self.fields["source"].queryset = Source.objects.filter(pk__in=claims.values("source"))
+        # EXISTS rather than IN: the select's first choices are then found by probing the
+        # claims' foreign-key indexes, not by reading every public claim.
+        self.fields["claimant"].queryset = Actor.objects.filter(
+            Exists(claims.filter(claimant=OuterRef("pk")))
+        )
+        self.fields["source"].queryset = Source.objects.filter(
+            Exists(claims.filter(source=OuterRef("pk")))
+        )
+        for name in ("claimant", "source"):
+            self.fields[name].chosen = self.data.get(name) or None
 
     def clean(self):
         data = super().clean()
@@ -72,7 +108,7 @@ class ClaimFilterForm(forms.Form):
     def filter(self):
         """The claims matching the valid filters, in the chosen order."""
         data = self.cleaned_data if self.is_bound else {}
-        claims = self.claims.search(data.get("q") or "")
+        claims = self.claims
         for field in ("topic", "claimant", "verdict", "source"):
             if data.get(field):
                 lookup = "topics" if field == "topic" else field
@@ -81,6 +117,8 @@ class ClaimFilterForm(forms.Form):
             claims = claims.filter(said_on__gte=data["said_from"])
         if data.get("said_to"):
             claims = claims.filter(said_on__lte=data["said_to"])
+        # Last: search ranks a bounded set of candidates among the filtered claims.
+        claims = claims.search(data.get("q") or "")
         sort = data.get("sort") or ("relevance" if data.get("q") else "newest")
         return claims.order_by(*self.SORTS[sort])
 

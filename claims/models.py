@@ -9,7 +9,7 @@ cannot leak through any of them.
 from typing import NamedTuple
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Value
@@ -18,23 +18,22 @@ from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from simple_history.models import HistoricalRecords
 
+from claims.cache import bump as bump_public_cache
 from claims.quotes import find_quote
 from sources.concurrency import Versioned
 from sources.models import Actor, Source, unique_slug
 
 SEARCH_CONFIG = "english"
+# On PostgreSQL, search ranks at most this many matches: the newest ones (a cheap order the
+# index gives). Ranking every row that contains a common word would read them all.
+SEARCH_CANDIDATES = 1000
 
 
 class TopicQuerySet(models.QuerySet):
     def published(self):
-        """Topics of at least one published claim."""
-        return self.filter(
-            Exists(
-                Claim.topics.through.objects.filter(
-                    topic=OuterRef("pk"), claim__in=Claim.objects.published()
-                )
-            )
-        )
+        """Topics of at least one published claim. (EXISTS over the published claims of
+        each topic: it stops at the first one, through the link table's index.)"""
+        return self.filter(Exists(Claim.objects.published().filter(topics=OuterRef("pk"))))
 
 
 class Topic(models.Model):
@@ -90,24 +89,26 @@ class ClaimQuerySet(models.QuerySet):
     def search(self, query):
         """Claims matching ``query``, annotated with ``search_rank`` (higher is better).
 
-        On PostgreSQL: full-text search in web-search syntax ("a phrase", -exclude, or),
-        ranked with the quote and the claimant's name above the summary. Elsewhere (SQLite):
-        claims whose quote, summary or claimant's name contain every word, all ranked equal.
+        On PostgreSQL: full-text search in web-search syntax ("a phrase", -exclude, or) on
+        the stored ``search_vector`` (quote and claimant's name weighted above the summary;
+        a trigger keeps it current, see migration ``0007_search_vector``). Only the
+        ``SEARCH_CANDIDATES`` newest matches are ranked, so a common word costs no more than a
+        rare one; call ``search()`` after the other filters, so that they narrow the
+        candidates rather than the ranked set. Elsewhere (SQLite): claims whose quote, summary
+        or claimant's name contain every word, all ranked equal.
         """
         query = query.strip()
         if not query:
             return self.annotate(search_rank=Value(0.0))
         if connections[self.db].vendor == "postgresql":
-            document = (
-                SearchVector("quote", weight="A", config=SEARCH_CONFIG)
-                + SearchVector("claimant__name", weight="A", config=SEARCH_CONFIG)
-                + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
-            )
             terms = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-            return (
-                self.annotate(search_document=document)
-                .filter(search_document=terms)
-                .annotate(search_rank=SearchRank(F("search_document"), terms))
+            candidates = (
+                self.filter(search_vector=terms)
+                .order_by("-published_at", "-id")
+                .values("pk")[:SEARCH_CANDIDATES]
+            )
+            return self.filter(pk__in=candidates).annotate(
+                search_rank=SearchRank(F("search_vector"), terms)
             )
         qs = self
         for word in query.split():
@@ -285,9 +286,15 @@ class Claim(QuoteChecked, Versioned):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Written by the database, never by Django: on PostgreSQL a trigger fills it from the
+    # quote, the summary and the claimant's name on every insert and update, bulk ones too
+    # (migration 0007_search_vector). Empty on SQLite, whose search does not use it.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ClaimQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[topics], excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        m2m_fields=[topics], excluded_fields=["updated_at", "search_vector"]
+    )
 
     QUOTED_FIELD = "quote"
 
@@ -314,6 +321,13 @@ class Claim(QuoteChecked, Versioned):
             models.Index(fields=["status", "-published_at"], name="claim_status_published_idx"),
             models.Index(fields=["status", "said_on"], name="claim_status_said_on_idx"),
             models.Index(fields=["updated_at"], name="claim_updated_at_idx"),
+            # Public claims newest first, as lists and search candidates are read: a scan in
+            # this order stops after a page, or after SEARCH_CANDIDATES matches of a word.
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="claim_public_newest_idx",
+                condition=Q(status__in=["published", "retracted"]),
+            ),
         ]
 
     def __str__(self):
@@ -347,6 +361,7 @@ class Claim(QuoteChecked, Versioned):
         so a change to those is a change to the claim: ``updated_at`` drives the page's
         "last updated", its ETag and cache invalidation."""
         cls.objects.filter(pk__in=claim_ids).update(updated_at=timezone.now())
+        bump_public_cache()
 
     def _touch_counterparts(self):
         Claim.touch(

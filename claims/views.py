@@ -10,6 +10,7 @@ from django.views.decorators.http import condition, require_safe
 
 from claims.claimreview import claim_review
 from claims.forms import ClaimFilterForm
+from claims.highlight import highlight
 from claims.models import Claim, Correction, Evidence, QuoteCheck, StanceLink, Topic, Verdict
 from claims.quotes import mark_passages
 from sources.models import Affiliation
@@ -50,6 +51,9 @@ def claim_list(request):
     form.is_valid()  # invalid fields are reported and ignored; the valid ones still apply
     claims = form.filter().with_related()
     page = Paginator(claims, CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
+    search = form.cleaned_data.get("q") if form.is_bound else ""
+    if search:
+        page.object_list = highlight(page.object_list, search)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}

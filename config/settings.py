@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",  # search and trigram lookups; harmless on SQLite
     "django_htmx",
     "rest_framework",
     "rest_framework.authtoken",
@@ -65,6 +66,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Conditional GET (ETag/Last-Modified, 304) for every response, cached or not.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "claims.cache.PublicCacheMiddleware",
+    "config.db_routers.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -97,14 +102,21 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # psycopg's own connection pool; persistent connections must then stay off.
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
-        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
-        "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
-    }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A read replica (streaming replication of the primary) for anonymous readers' requests;
+# see config/db_routers.py. Tests read the primary through it.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["config.db_routers.ReplicaRouter"]
+for database in DATABASES.values():
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        # psycopg's own connection pool; persistent connections must then stay off.
+        database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
+            "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
+            "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
+        }
+        database["CONN_MAX_AGE"] = 0
 
 # Redis when REDIS_URL is given (production, docker-compose); per-process memory otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -115,6 +127,15 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Benchmark mode (make bench): /bench/ views and an X-Queries header; never in production.
+BENCH = env.bool("BENCH", default=False)
+if BENCH:
+    MIDDLEWARE.insert(0, "config.bench.QueryCountMiddleware")
+
+# How long an anonymous reader's page or API read may be served from the cache. Any change
+# to the data retires every cached response at once (claims/cache.py); 0 turns caching off.
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

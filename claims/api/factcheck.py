@@ -198,8 +198,6 @@ class FactCheckSearchView(GenericAPIView):
         params.is_valid(raise_exception=True)
         params = params.validated_data
         claims = self.get_queryset()
-        if params.get("query", "").strip():
-            claims = claims.search(params["query"])
         language = params.get("languageCode", "").split("-")[0].lower()
         if language and language != settings.LANGUAGE_CODE.split("-")[0].lower():
             claims = claims.none()
@@ -209,6 +207,8 @@ class FactCheckSearchView(GenericAPIView):
         if "maxAgeDays" in params:
             since = timezone.now() - dt.timedelta(days=params["maxAgeDays"])
             claims = claims.filter(Q(published_at__gte=since) | Q(said_on__gte=since.date()))
+        if params.get("query", "").strip():  # last: see ClaimQuerySet.search
+            claims = claims.search(params["query"])
         offset, size = params["offset"], params["pageSize"]
         page = list(claims[offset : offset + size + 1])
         data = {

@@ -121,6 +121,15 @@ class ClaimFilter(filters.FilterSet):
         model = Claim
         fields = []
 
+    def filter_queryset(self, queryset):
+        """Every filter, the search last: it ranks a bounded set of candidates among the
+        claims the other filters leave (see ``ClaimQuerySet.search``)."""
+        values = self.form.cleaned_data
+        for name, value in values.items():
+            if name != "q":
+                queryset = self.filters[name].filter(queryset, value)
+        return self.filters["q"].filter(queryset, values.get("q"))
+
     def search(self, queryset, name, value):
         # The one search of the site, shared with the public pages.
         return queryset.search(value)

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from claims.models import Claim, Counterclaim, Evidence, StanceLink, Topic, Verdict
+from claims.synthetic import has_synthetic_claims
 from sources.models import Actor, Affiliation, Source
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "demo_data.json"
@@ -28,6 +29,11 @@ class Command(BaseCommand):
         parser.add_argument("--file", type=Path, default=DEMO_FILE, help="Demo data JSON file.")
 
     def handle(self, *args, file, **options):
+        if has_synthetic_claims():
+            raise CommandError(
+                "This database holds synthetic claims (manage.py generate_data); the demo "
+                "data is never mixed with them. Use another database."
+            )
         try:
             data = json.loads(file.read_text(encoding="utf-8"))
         except FileNotFoundError as exc:

@@ -1,0 +1,326 @@
+"""``make bench``: Counterclaim under gunicorn, production settings, PostgreSQL and Redis, on
+127.0.0.1 only, measured against a bare Django view in the same app.
+
+1. Makes sure the database ``counterclaim_bench`` holds ``--claims`` synthetic claims
+   (migrates and runs ``generate_data`` once; reused afterwards).
+2. Starts gunicorn (``--workers``) with DEBUG off and BENCH on (``config/bench.py``: the bare
+   view, a plain ``JsonResponse`` of the API list's rows, an ``X-Queries`` header).
+3. Drives each URL from loopback with a small threaded load generator, bounded by
+   ``--requests`` and ``--seconds`` per URL, and prints one table: requests per second, p50 and
+   p99 latency, queries per request, and the ratio to the bare view. Writes it as JSON under
+   ``bench/results/`` (not committed).
+
+``--soak SECONDS`` instead drives a mix of URLs for that long and reports errors and the
+workers' memory (``make soak``). "Uncached" rows add a unique query parameter to each
+request, so every one misses the public cache and renders in full.
+"""
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+HOST = "127.0.0.1"
+SERVER = "postgres://postgres@127.0.0.1:5432"
+# What to request: the newest published claim, and the rarest word of the search vectors.
+TARGETS_SCRIPT = """
+import json
+from django.db import connection
+from claims.models import Claim
+claim = Claim.objects.published().filter(stance_links__isnull=False).order_by("-published_at")[0]
+cursor = connection.cursor()
+cursor.execute(
+    "SELECT word FROM ts_stat('SELECT search_vector FROM claims_claim') ORDER BY ndoc LIMIT 1"
+)
+rare = cursor.fetchone()[0]
+print(json.dumps({"claim": claim.get_absolute_url(), "id": claim.pk, "rare": rare}))
+"""
+
+
+def settings_env(args):
+    return {
+        **os.environ,
+        "DEBUG": "0",
+        "BENCH": "1",
+        "SECRET_KEY": "bench-only-secret-key-not-for-production",
+        "ALLOWED_HOSTS": HOST,
+        "DATABASE_URL": f"{SERVER}/{args.database}",
+        "REDIS_URL": args.redis,
+        "API_THROTTLE_ANON": "100000000/minute",
+        "API_THROTTLE_USER": "100000000/minute",
+        "STATIC_ROOT": "/tmp/counterclaim-bench-static",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def manage(env, *args, capture=False):
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
+        capture_output=capture,
+    )
+    return result.stdout
+
+
+def prepare(args, env):
+    import psycopg
+
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+        if not conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [args.database]
+        ).fetchone():
+            conn.execute(f'CREATE DATABASE "{args.database}"')
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "collectstatic", "--noinput", "-v0")
+    count = int(
+        manage(
+            env,
+            "shell",
+            "-c",
+            "from claims.models import Claim; print(Claim.objects.count())",
+            capture=True,
+        ).split()[-1]
+    )
+    if count < args.claims:
+        print(f"{count:,} claims in {args.database}; generating {args.claims - count:,} more")
+        started = time.monotonic()
+        manage(env, "generate_data", "--claims", str(args.claims - count), "--seed", str(count + 1))
+        print(f"generate_data: {time.monotonic() - started:.1f}s")
+    manage(
+        env,
+        "shell",
+        "-c",
+        "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')",
+    )
+    script = TARGETS_SCRIPT
+    return json.loads(manage(env, "shell", "-c", script, capture=True).strip().splitlines()[-1])
+
+
+def start(args, env):
+    import redis
+
+    redis.Redis.from_url(args.redis).flushdb()  # our own cache database only
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "--bind",
+            f"{HOST}:{args.port}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(100):
+        try:
+            conn = http.client.HTTPConnection(HOST, args.port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def drive(args, path, *, headers=None, unique=False, requests=None, seconds=None):
+    """Send up to ``requests`` GETs (or for ``seconds``) from ``args.concurrency`` threads
+    with keep-alive; return latencies (s), statuses and X-Queries values."""
+    requests = requests or args.requests
+    deadline = time.monotonic() + (seconds or args.seconds)
+    lock, sent = threading.Lock(), [0]
+    latencies, statuses, queries = [], [], []
+
+    def worker():
+        conn = http.client.HTTPConnection(HOST, args.port, timeout=30)
+        while True:
+            with lock:
+                if sent[0] >= requests or time.monotonic() > deadline:
+                    return
+                sent[0] += 1
+                n = sent[0]
+            url = path
+            if unique:
+                url += ("&" if "?" in path else "?") + f"_bench={time.time_ns()}-{n}"
+            started = time.perf_counter()
+            try:
+                conn.request("GET", url, headers=headers or {})
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+                count = response.getheader("X-Queries")
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection(HOST, args.port, timeout=30)
+                status, count = 0, None
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                statuses.append(status)
+                if count is not None:
+                    queries.append(int(count))
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=worker) for _ in range(args.concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, statuses, queries, time.monotonic() - started
+
+
+def etag(args, path):
+    conn = http.client.HTTPConnection(HOST, args.port)
+    conn.request("GET", path)
+    response = conn.getresponse()
+    response.read()
+    return response.getheader("ETag")
+
+
+def scenarios(args, targets):
+    claim, pk = targets["claim"], targets["id"]
+    return [
+        ("bare Django JSON view", "/bench/bare", {}, False),
+        ("home (uncached)", "/", {}, True),
+        ("claim list (uncached)", "/claims/", {}, True),
+        ("claim page (uncached)", claim, {}, True),
+        ("claim page (304, uncached)", claim, {"If-None-Match": etag(args, claim)}, True),
+        ("claim page (cached)", claim, {}, False),
+        ("search, common word", "/claims/?q=report", {}, True),
+        ("search, rare word", f"/claims/?q={targets['rare']}", {}, True),
+        ("search, phrase -exclude", "/claims/?q=%22officials+said%22+-budget", {}, True),
+        ("API list (uncached)", "/api/v1/claims/", {}, True),
+        ("API detail (uncached)", f"/api/v1/claims/{pk}/", {}, True),
+        ("plain JsonResponse list", "/bench/plain-list", {}, True),
+        ("API list (cached)", "/api/v1/claims/", {}, False),
+    ]
+
+
+def percentile(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
+
+
+def bench(args, targets):
+    rows = []
+    for name, path, headers, unique in scenarios(args, targets):
+        drive(args, path, headers=headers, unique=unique, requests=args.concurrency * 3)  # warm
+        latencies, statuses, queries, elapsed = drive(args, path, headers=headers, unique=unique)
+        errors = sum(1 for status in statuses if status not in (200, 304))
+        rows.append(
+            {
+                "name": name,
+                "path": path,
+                "requests": len(latencies),
+                "errors": errors,
+                "rps": len(latencies) / elapsed,
+                "p50_ms": statistics.median(latencies) * 1000,
+                "p99_ms": percentile(latencies, 99) * 1000,
+                "queries": statistics.median(queries) if queries else None,
+                "status": sorted(set(statuses)),
+            }
+        )
+    bare = rows[0]["rps"]
+    for row in rows:
+        row["ratio"] = row["rps"] / bare
+    return rows
+
+
+def print_table(rows, args):
+    print(
+        f"\n{args.claims:,} claims, gunicorn --workers {args.workers}, "
+        f"{args.concurrency} client threads, <= {args.requests} requests or {args.seconds}s per row"
+    )
+    columns = ["req/s", "p50 ms", "p99 ms", "queries", "vs bare", "errors"]
+    print(f"{'':32}" + "".join(f"{column:>9}" for column in columns))
+    for row in rows:
+        queries = "-" if row["queries"] is None else f"{row['queries']:g}"
+        print(
+            f"{row['name']:32}{row['rps']:9.0f}{row['p50_ms']:9.1f}{row['p99_ms']:9.1f}"
+            f"{queries:>9}{row['ratio']:9.0%}{row['errors']:9}"
+        )
+
+
+def worker_memory_mb(server):
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]) / 1024)
+    return sizes
+
+
+def soak(args, targets, server):
+    paths = [path for _, path, _, _ in scenarios(args, targets)[1:]]
+    started, errors, total, memory = time.monotonic(), 0, 0, []
+    while time.monotonic() - started < args.soak:
+        for path in paths:
+            _, statuses, _, _ = drive(args, path, unique=True, requests=50, seconds=5)
+            total += len(statuses)
+            errors += sum(1 for status in statuses if status not in (200, 304))
+        memory.append(max(worker_memory_mb(server)))
+        print(
+            f"{time.monotonic() - started:6.0f}s {total:7} requests {errors} errors, "
+            f"largest worker {memory[-1]:.0f} MB",
+            flush=True,
+        )
+    return {"seconds": args.soak, "requests": total, "errors": errors, "worker_mb": memory}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--claims", type=int, default=100_000, help="1000000 for the big run")
+    parser.add_argument("--database", default="counterclaim_bench")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/5")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--requests", type=int, default=500, help="per row, at most")
+    parser.add_argument("--seconds", type=float, default=8, help="per row, at most")
+    parser.add_argument("--soak", type=float, default=0, help="soak for this many seconds")
+    args = parser.parse_args()
+    env = settings_env(args)
+    targets = prepare(args, env)
+    server = start(args, env)
+    try:
+        if args.soak:
+            result = {"soak": soak(args, targets, server)}
+        else:
+            rows = bench(args, targets)
+            print_table(rows, args)
+            result = {"rows": rows}
+        result["worker_mb"] = worker_memory_mb(server)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = RESULTS / f"{'soak' if args.soak else 'bench'}-{stamp}.json"
+    out.write_text(
+        json.dumps({"claims": args.claims, "args": vars(args), **result}, indent=2, default=str)
+    )
+    print(
+        f"\nworker memory: {', '.join(f'{mb:.0f} MB' for mb in result['worker_mb'])}\nwrote {out}"
+    )
+
+
+if __name__ == "__main__":
+    main()

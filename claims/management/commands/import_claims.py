@@ -1,0 +1,327 @@
+"""Import claims from ClaimReview JSON-LD or from the API's own CSV export.
+
+Reads what ``/api/v1/claims/claimreview/`` and ``/api/v1/claims/csv/`` give, and the
+ClaimReview that other fact-checkers publish. Imported claims land as drafts with their
+verdict and ruling: they have no evidence here yet, and publishing stays an editor's step.
+
+Upserts by stable keys, so running the same file twice adds nothing: a claimant is its name
+and kind, a source its URL (or, untitled and without one, who published it), a claim its
+claimant and exact quote. Every rejected row is reported with its line and the reason. By
+default every good row lands; with ``--atomic`` a single bad row rejects the whole file.
+"""
+
+import contextlib
+import csv
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, transaction
+from django.utils.text import Truncator, slugify
+
+from claims.api.renderers import FORMULA_PREFIXES
+from claims.cache import bump as bump_public_cache
+from claims.management.progress import Progress
+from claims.models import Claim, Topic, Verdict
+from sources.models import Actor, Source
+
+
+class Rejected(Exception):
+    """A row that cannot be imported; the message says why."""
+
+
+@dataclass
+class Row:
+    line: int
+    quote: str
+    summary: str
+    claimant: str
+    claimant_kind: str
+    said_on: dt.date | None
+    source_title: str
+    source_url: str
+    verdict: Verdict
+    ruling: str
+    topics: list = field(default_factory=list)
+
+
+def _text(value):
+    value = "" if value is None else str(value).strip()
+    # The CSV export protects cells a spreadsheet would run as formulas with an apostrophe.
+    if value.startswith("'") and value[1:2] and value[1:].startswith(FORMULA_PREFIXES):
+        value = value[1:]
+    return value
+
+
+def _date(value, what):
+    value = _text(value)
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        raise Rejected(f"{what} is not a date: {value!r}") from None
+
+
+def read_csv(text):
+    """(line, record) for each row of the API's CSV export."""
+    reader = csv.DictReader(text.splitlines(keepends=True))
+    missing = {"quote", "claimant"} - set(reader.fieldnames or [])
+    if missing:
+        raise CommandError(f"Not the API's CSV: no {', '.join(sorted(missing))} column.")
+    line = 1
+    for record in reader:
+        yield line + 1, record
+        line = reader.line_num
+
+
+def read_claimreview(text):
+    """(line, ClaimReview) for each review of a JSON-LD file: a list, a single review, or a
+    ``@graph``. Lines are where each review starts in the file."""
+    decoder = json.JSONDecoder()
+    data = json.loads(text)
+    if isinstance(data, dict):
+        items = data.get("@graph", [data])
+        yield from ((1, item) for item in items)
+        return
+    if not isinstance(data, list):
+        raise CommandError("A ClaimReview file holds a JSON object or a list of them.")
+    position = text.index("[") + 1
+    line, counted = 1, 0
+    while True:
+        while position < len(text) and text[position] in " \t\r\n,":
+            position += 1
+        if position >= len(text) or text[position] == "]":
+            return
+        item, end = decoder.raw_decode(text, position)
+        line += text.count("\n", counted, position)
+        counted = position
+        yield line, item
+        position = end
+
+
+class Command(BaseCommand):
+    help = "Import claims from ClaimReview JSON-LD or the API's CSV (upserts; see --atomic)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--format", choices=["auto", "csv", "claimreview"], default="auto")
+        parser.add_argument("--dry-run", action="store_true", help="Check and count; save nothing.")
+        parser.add_argument(
+            "--atomic", action="store_true", help="All rows or none: one bad row rejects the file."
+        )
+        parser.add_argument("--batch-size", type=int, default=2000)
+
+    def handle(self, *args, file, format, dry_run, atomic, batch_size, **options):
+        try:
+            text = file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"Cannot read {file}: {exc}") from exc
+        if format == "auto":
+            format = "claimreview" if text.lstrip()[:1] in "[{" else "csv"
+        try:
+            records = list(read_csv(text) if format == "csv" else read_claimreview(text))
+        except (json.JSONDecodeError, csv.Error) as exc:
+            raise CommandError(f"{file} is not valid {format}: {exc}") from exc
+        parse = self.parse_csv if format == "csv" else self.parse_claimreview
+        self.verdicts = list(Verdict.objects.all())
+        rows, rejected = [], []
+        for line, record in records:
+            try:
+                rows.append(self.checked(parse(line, record)))
+            except Rejected as exc:
+                rejected.append((line, str(exc)))
+        for line, reason in rejected:
+            self.stderr.write(f"line {line}: rejected: {reason}")
+        if atomic and rejected:
+            raise CommandError(
+                f"{len(rejected)} of {len(records)} rows rejected; --atomic: nothing imported."
+            )
+        # One transaction for --atomic (and --dry-run, rolled back); otherwise one per batch.
+        with transaction.atomic() if atomic or dry_run else contextlib.nullcontext():
+            added = self.save(rows, batch_size, atomic=atomic)
+            if dry_run:
+                transaction.set_rollback(True)
+        bump_public_cache()  # bulk writes send no signals
+        verb = "would add" if dry_run else "added"
+        self.stdout.write(
+            f"{len(records)} rows read: {verb} {added} claims, "
+            f"{len(rows) - added} already present, {len(rejected)} rejected."
+        )
+
+    # Reading one record into a Row; raises Rejected with the reason.
+
+    def parse_csv(self, line, record):
+        verdict = self.verdict(label=_text(record.get("verdict")), rating=record.get("rating"))
+        return Row(
+            line=line,
+            quote=_text(record.get("quote")),
+            summary=_text(record.get("summary")),
+            claimant=_text(record.get("claimant")),
+            claimant_kind=_text(record.get("claimant_kind")) or Actor.Kind.ORGANIZATION,
+            said_on=_date(record.get("said_on"), "said_on"),
+            source_title=_text(record.get("source_title")),
+            source_url=_text(record.get("source_url")),
+            verdict=verdict,
+            ruling=_text(record.get("ruling")),
+            topics=[name.strip() for name in _text(record.get("topics")).split(";") if name],
+        )
+
+    def parse_claimreview(self, line, review):
+        if not isinstance(review, dict) or review.get("@type") != "ClaimReview":
+            raise Rejected("not a ClaimReview object")
+        item = review.get("itemReviewed") or {}
+        author = item.get("author") or {}
+        if isinstance(author, list):
+            author = author[0] if author else {}
+        appearance = item.get("appearance") or []
+        appearance = appearance[0] if isinstance(appearance, list) and appearance else appearance
+        appearance = appearance if isinstance(appearance, dict) else {}
+        rating = review.get("reviewRating") or {}
+        quote = _text(review.get("claimReviewed"))
+        return Row(
+            line=line,
+            quote=quote,
+            summary=_text(review.get("headline")) or Truncator(quote).chars(200),
+            claimant=_text(author.get("name")),
+            claimant_kind=(
+                Actor.Kind.PERSON if author.get("@type") == "Person" else Actor.Kind.ORGANIZATION
+            ),
+            said_on=_date(item.get("datePublished"), "itemReviewed.datePublished"),
+            source_title=_text(appearance.get("headline") or appearance.get("name")),
+            source_url=_text(appearance.get("url")),
+            verdict=self.verdict(
+                label=_text(rating.get("alternateName")),
+                rating=rating.get("ratingValue"),
+                scale=(rating.get("worstRating"), rating.get("bestRating")),
+            ),
+            ruling=_text(review.get("reviewBody")),
+        )
+
+    def verdict(self, *, label="", rating=None, scale=(None, None)):
+        """Our verdict for a label (any case) or a rating, scaled from the publisher's scale
+        (worstRating..bestRating) to ours."""
+        for verdict in self.verdicts:
+            if label and verdict.label.lower() == label.lower():
+                return verdict
+        try:
+            value = float(rating)
+            worst, best = (float(bound) for bound in scale) if None not in scale else (1, 5)
+        except (TypeError, ValueError):
+            raise Rejected(f"unknown verdict {label or rating!r}") from None
+        ours = [verdict.rating for verdict in self.verdicts]
+        if best <= worst or not worst <= value <= best or not ours:
+            raise Rejected(f"rating {rating!r} is outside its scale")
+        scaled = min(ours) + (value - worst) / (best - worst) * (max(ours) - min(ours))
+        return min(self.verdicts, key=lambda verdict: abs(verdict.rating - scaled))
+
+    def checked(self, row):
+        """The row if a claim made of it passes the model's field checks."""
+        if not row.claimant:
+            raise Rejected("no claimant")
+        if row.claimant_kind not in Actor.Kind.values:
+            raise Rejected(f"unknown claimant kind {row.claimant_kind!r}")
+        if len(row.claimant) > 200:
+            raise Rejected("claimant name longer than 200 characters")
+        if len(row.source_title) > 300 or len(row.source_url) > 500:
+            raise Rejected("source title or URL too long")
+        claim = Claim(quote=row.quote, summary=row.summary, said_on=row.said_on, ruling=row.ruling)
+        try:
+            claim.full_clean(
+                exclude=["claimant", "source", "slug"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as exc:
+            reasons = "; ".join(
+                f"{name}: {' '.join(msgs)}" for name, msgs in exc.message_dict.items()
+            )
+            raise Rejected(reasons) from None
+        return row
+
+    # Saving: lookups are cached per run; each batch of new claims, and the sources they
+    # need, is written with bulk inserts in one transaction.
+
+    def load_known(self):
+        def source_key(url, title, publisher_id):
+            return url or (f"title:{title}" if title else f"untitled:{publisher_id}")
+
+        sources = Source.objects.filter(via=None).values_list("pk", "url", "title", "publisher")
+        return {
+            "actors": {(a.name, a.kind): a for a in Actor.objects.all()},
+            "sources": {source_key(*rest): pk for pk, *rest in sources},
+            "topics": {t.name: t for t in Topic.objects.all()},
+            "claims": set(Claim.objects.values_list("claimant_id", "quote")),
+        }
+
+    def save(self, rows, batch_size, *, atomic):
+        """Save the rows in batches; return how many claims were added. Without ``atomic``,
+        a batch the database refuses is reported and the others still land."""
+        known = self.load_known()
+        progress = Progress(len(rows), "import", stream=self.stderr)
+        added = 0
+        for start in range(0, len(rows), batch_size):
+            batch = rows[start : start + batch_size]
+            try:
+                with transaction.atomic():
+                    added += self.save_batch(batch, known)
+            except DatabaseError as exc:
+                if atomic:
+                    raise CommandError(f"The database refused a row: {exc}") from exc
+                for row in batch:
+                    self.stderr.write(f"line {row.line}: rejected with its batch: {exc}")
+                known = self.load_known()
+            progress.advance(len(batch))
+        progress.close()
+        return added
+
+    def save_batch(self, batch, known):
+        new, sources = [], {}
+        for row in batch:
+            actor = known["actors"].get((row.claimant, row.claimant_kind))
+            if actor is None:
+                actor = Actor.objects.create(name=row.claimant, kind=row.claimant_kind)
+                known["actors"][row.claimant, row.claimant_kind] = actor
+            if (actor.pk, row.quote) in known["claims"]:
+                continue
+            known["claims"].add((actor.pk, row.quote))
+            # Found by URL, else by title; without either, an untitled document from the
+            # claimant (never an invented title).
+            key = row.source_url or (
+                f"title:{row.source_title}" if row.source_title else f"untitled:{actor.pk}"
+            )
+            if key not in known["sources"] and key not in sources:
+                sources[key] = Source(
+                    title=row.source_title,
+                    url=row.source_url,
+                    kind=Source.Kind.OTHER,
+                    publisher=None if row.source_title or row.source_url else actor,
+                    slug=slugify(row.source_title or f"untitled from {actor.name}")[:80]
+                    or "source",
+                )
+            new.append((row, actor, key))
+        Source.objects.bulk_create(sources.values())
+        known["sources"].update((key, source.pk) for key, source in sources.items())
+        claims, links = [], []
+        for row, actor, key in new:
+            claim = Claim(
+                quote=row.quote,
+                summary=row.summary,
+                slug=slugify(row.summary or row.quote)[:80].strip("-") or "claim",
+                claimant=actor,
+                source_id=known["sources"][key],
+                said_on=row.said_on,
+                verdict=row.verdict,
+                ruling=row.ruling,
+            )
+            claims.append(claim)
+            for name in row.topics:
+                if name not in known["topics"]:
+                    known["topics"][name] = Topic.objects.create(name=name[:100])
+                links.append(Claim.topics.through(claim=claim, topic=known["topics"][name]))
+        Claim.objects.bulk_create(claims)
+        Claim.topics.through.objects.bulk_create(links, ignore_conflicts=True)
+        return len(claims)

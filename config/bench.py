@@ -1,0 +1,85 @@
+"""Benchmark helpers, installed only when the BENCH setting is on (``make bench``).
+
+``/bench/bare`` is the ceiling: a JSON view in the same process, middleware and settings as
+everything else, doing no work. ``/bench/plain-list`` returns the same rows as the API's
+first page of claims, loaded with the API's own queryset, as a plain ``JsonResponse``: the
+difference to the API list is what DRF's serializers cost. ``QueryCountMiddleware`` reports
+each response's database queries in an ``X-Queries`` header for the benchmark's table.
+"""
+
+from django.db import connection
+from django.http import JsonResponse
+from django.urls import path
+
+from claims.api.views import ClaimViewSet
+from claims.models import Claim
+
+PAGE = 20
+
+
+def bare(request):
+    return JsonResponse({"ok": True})
+
+
+def _actor(actor):
+    return actor and {"id": actor.pk, "name": actor.name, "kind": actor.kind}
+
+
+def plain_list(request):
+    claims = ClaimViewSet().related(Claim.objects.published(), public=True)[:PAGE]
+    rows = [
+        {
+            "id": claim.pk,
+            "page_url": request.build_absolute_uri(claim.get_absolute_url()),
+            "quote": claim.quote,
+            "summary": claim.summary,
+            "claimant": _actor(claim.claimant),
+            "source": {
+                "id": claim.source_id,
+                "title": claim.source.title,
+                "url": claim.source.url,
+                "publisher": _actor(claim.source.publisher),
+            },
+            "said_on": claim.said_on,
+            "verdict": claim.verdict and {"label": claim.verdict.label, "slug": claim.verdict.slug},
+            "ruling": claim.ruling,
+            "topics": [{"slug": t.slug, "name": t.name} for t in claim.topics.all()],
+            "evidence": [
+                {
+                    "stance": link.stance,
+                    "note": link.note,
+                    "id": link.evidence_id,
+                    "excerpt": link.evidence.excerpt,
+                    "source": {"id": link.evidence.source_id, "title": link.evidence.source.title},
+                    "author": _actor(link.evidence.author),
+                }
+                for link in claim.stance_links.all()
+            ],
+            "status": claim.status,
+            "published_at": claim.published_at,
+            "updated_at": claim.updated_at,
+        }
+        for claim in claims
+    ]
+    return JsonResponse({"count": None, "results": rows})
+
+
+urlpatterns = [path("bare", bare), path("plain-list", plain_list)]
+
+
+class QueryCountMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        count = 0
+
+        def counter(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counter):
+            response = self.get_response(request)
+        response["X-Queries"] = str(count)
+        return response

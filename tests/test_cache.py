@@ -1,0 +1,84 @@
+"""Anonymous readers get cached pages and API reads; any change retires them all, so a
+changed claim is never served stale; editors always bypass the cache."""
+
+import pytest
+
+from claims.models import Claim, StanceLink
+
+
+@pytest.fixture(autouse=True)
+def _cache_on(settings):
+    settings.PUBLIC_CACHE_SECONDS = 300
+
+
+def fetch(client, url, **headers):
+    response = client.get(url, headers=headers)
+    assert response.status_code in (200, 304), response.status_code
+    return response
+
+
+def test_claim_page_is_cached_until_the_claim_changes(client, make):
+    claim = make.claim(summary="Before the edit")
+    url = claim.get_absolute_url()
+    assert fetch(client, url)["X-Cache"] == "miss"
+    assert fetch(client, url)["X-Cache"] == "hit"
+    claim.summary = "After the edit"
+    claim.save()
+    response = fetch(client, url)
+    assert response["X-Cache"] == "miss" and "After the edit" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/", "/claims/", "/api/v1/claims/"])
+def test_lists_never_show_a_retracted_or_new_claim_stale(client, make, path):
+    claim = make.claim(summary="Soon retracted")
+    fetch(client, path)
+    assert fetch(client, path)["X-Cache"] == "hit"
+    claim.retract("We got it wrong.")
+    make.claim(summary="Brand new claim")
+    page = fetch(client, path).content.decode()
+    assert "Brand new claim" in page
+
+
+def test_new_evidence_and_corrections_retire_the_page(client, make):
+    claim = make.claim()
+    url = claim.get_absolute_url()
+    fetch(client, url)
+    StanceLink.objects.create(
+        claim=claim, evidence=make.evidence(excerpt="A fresh finding"), stance="context"
+    )
+    assert "A fresh finding" in fetch(client, url).content.decode()
+    claim.record_correction("We fixed the ruling.", ["ruling"])
+    assert "We fixed the ruling." in fetch(client, url).content.decode()
+
+
+def test_api_writes_are_seen_by_the_next_anonymous_read(api_client, editor_api, make):
+    claim = make.claim(summary="Old API summary")
+    url = f"/api/v1/claims/{claim.pk}/"
+    etag = api_client.get(url)["ETag"]
+    response = editor_api.patch(
+        url, {"summary": "New API summary"}, format="json", headers={"If-Match": etag}
+    )
+    assert response.status_code == 200, response.content
+    assert api_client.get(url).json()["summary"] == "New API summary"
+
+
+def test_bulk_writes_through_touch_retire_the_cache(client, make):
+    claim = make.claim(summary="Touched claim")
+    url = claim.get_absolute_url()
+    fetch(client, url)
+    Claim.objects.filter(pk=claim.pk).update(summary="Bulk edited")
+    Claim.touch([claim.pk])
+    assert "Bulk edited" in fetch(client, url).content.decode()
+
+
+def test_editors_bypass_the_cache(editor_client, make):
+    url = make.claim().get_absolute_url()
+    assert "X-Cache" not in fetch(editor_client, url)
+    assert "X-Cache" not in fetch(editor_client, url)
+
+
+def test_conditional_get_answers_304_from_the_cache(client, make):
+    url = make.claim().get_absolute_url()
+    etag = fetch(client, url)["ETag"]
+    response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 304
