@@ -91,7 +91,7 @@ class ClaimQuerySet(models.QuerySet):
 
         On PostgreSQL: full-text search in web-search syntax ("a phrase", -exclude, or) on
         the stored ``search_vector`` (quote and claimant's name weighted above the summary;
-        a trigger keeps it current, see migration ``0007_search_vector``). Only the
+        a trigger keeps it current, see migration ``0011_search_vector``). Only the
         ``SEARCH_CANDIDATES`` newest matches are ranked, so a common word costs no more than a
         rare one; call ``search()`` after the other filters, so that they narrow the
         candidates rather than the ranked set. Elsewhere (SQLite): claims whose quote, summary
@@ -288,7 +288,7 @@ class Claim(QuoteChecked, Versioned):
     updated_at = models.DateTimeField(auto_now=True)
     # Written by the database, never by Django: on PostgreSQL a trigger fills it from the
     # quote, the summary and the claimant's name on every insert and update, bulk ones too
-    # (migration 0007_search_vector). Empty on SQLite, whose search does not use it.
+    # (migration 0011_search_vector). Empty on SQLite, whose search does not use it.
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ClaimQuerySet.as_manager()
