@@ -66,7 +66,10 @@ def test_renaming_a_claimant_refreshes_their_claims(make):
 def test_api_writes_are_searchable(editor_api, make):
     claim = make.claim(status=Claim.Status.DRAFT, evidence=0)
     response = editor_api.patch(
-        f"/api/v1/claims/{claim.pk}/", {"quote": "Lighthouses were unstaffed"}, format="json"
+        f"/api/v1/claims/{claim.pk}/",
+        {"quote": "Lighthouses were unstaffed"},
+        format="json",
+        headers={"If-Match": f'"{claim.version}"'},
     )
     assert response.status_code == 200
     assert found("lighthouses") == {claim}
