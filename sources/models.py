@@ -79,10 +79,6 @@ class Actor(models.Model):
             self.slug = unique_slug(self, self.name)
         super().save(*args, **kwargs)
 
-    @property
-    def is_person(self):
-        return self.kind == self.Kind.PERSON
-
 
 class Affiliation(models.Model):
     """A person's tie to an organization: a spokesperson of an agency, a union's president."""
