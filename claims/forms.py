@@ -106,7 +106,10 @@ class ClaimFilterForm(forms.Form):
         return data
 
     def filter(self):
-        """The claims matching the valid filters, in the chosen order."""
+        """The claims matching the valid filters, in the chosen order: a queryset, or for a
+        search in order of relevance where the database ranks (PostgreSQL), the list of the
+        ranked ids, best first (``ClaimQuerySet.ranked_ids``), which pages without asking
+        the database again."""
         data = self.cleaned_data if self.is_bound else {}
         claims = self.claims
         for field in ("topic", "claimant", "verdict", "source"):
@@ -118,9 +121,13 @@ class ClaimFilterForm(forms.Form):
         if data.get("said_to"):
             claims = claims.filter(said_on__lte=data["said_to"])
         # Last: search ranks a bounded set of candidates among the filtered claims.
-        claims = claims.search(data.get("q") or "")
-        sort = data.get("sort") or ("relevance" if data.get("q") else "newest")
-        return claims.order_by(*self.SORTS[sort])
+        query = data.get("q") or ""
+        sort = data.get("sort") or ("relevance" if query else "newest")
+        if query and sort == "relevance":
+            ranked = claims.ranked_ids(query)
+            if ranked is not None:
+                return ranked
+        return claims.search(query).order_by(*self.SORTS[sort])
 
     @property
     def has_filters(self):

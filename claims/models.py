@@ -6,9 +6,11 @@ are derived from it (``published().sources()``, ``Evidence.objects.published()``
 cannot leak through any of them.
 """
 
+from operator import itemgetter
 from typing import NamedTuple
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, models, transaction
@@ -27,6 +29,13 @@ SEARCH_CONFIG = "english"
 # On PostgreSQL, search ranks at most this many matches: the newest ones (a cheap order the
 # index gives). Ranking every row that contains a common word would read them all.
 SEARCH_CANDIDATES = 1000
+
+
+class ArrayPosition(models.Func):
+    """The 1-based position of a value in an array (PostgreSQL's ``array_position``)."""
+
+    function = "array_position"
+    output_field = models.IntegerField()
 
 
 class TopicQuerySet(models.QuerySet):
@@ -94,22 +103,19 @@ class ClaimQuerySet(models.QuerySet):
         a trigger keeps it current, see migration ``0011_search_vector``). Only the
         ``SEARCH_CANDIDATES`` newest matches are ranked, so a common word costs no more than a
         rare one; call ``search()`` after the other filters, so that they narrow the
-        candidates rather than the ranked set. Elsewhere (SQLite): claims whose quote, summary
-        or claimant's name contain every word, all ranked equal.
+        candidates rather than the ranked set. The candidates are found when this is called
+        (one query; see ``ranked_ids``). Elsewhere (SQLite): claims whose quote, summary or
+        claimant's name contain every word, all ranked equal.
         """
         query = query.strip()
         if not query:
             return self.annotate(search_rank=Value(0.0))
-        if connections[self.db].vendor == "postgresql":
-            terms = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-            candidates = (
-                self.filter(search_vector=terms)
-                .order_by("-published_at", "-id")
-                .values("pk")[:SEARCH_CANDIDATES]
+        best_first = self.ranked_ids(query)
+        if best_first is not None:
+            position = ArrayPosition(
+                Value(best_first, output_field=ArrayField(models.BigIntegerField())), F("pk")
             )
-            return self.filter(pk__in=candidates).annotate(
-                search_rank=SearchRank(F("search_vector"), terms)
-            )
+            return self.filter(pk__in=best_first).annotate(search_rank=-position)
         qs = self
         for word in query.split():
             qs = qs.filter(
@@ -118,6 +124,23 @@ class ClaimQuerySet(models.QuerySet):
                 | Q(claimant__name__icontains=word)
             )
         return qs.annotate(search_rank=Value(1.0))
+
+    def ranked_ids(self, query):
+        """The ids of the claims matching ``query``, best match first: the
+        ``SEARCH_CANDIDATES`` newest matches, ranked. One pass over them, ranking each row as
+        it is read; ties stay newest first. None where the database does not rank (SQLite).
+
+        A results page in order of relevance needs nothing more than this list: its count
+        and its page of ids come from it, so only the page's rows are read again."""
+        if connections[self.db].vendor != "postgresql":
+            return None
+        terms = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        candidates = (
+            self.filter(search_vector=terms)
+            .order_by("-published_at", "-id")
+            .values_list("pk", SearchRank(F("search_vector"), terms))[:SEARCH_CANDIDATES]
+        )
+        return [pk for pk, _ in sorted(candidates, key=itemgetter(1), reverse=True)]
 
     def sources(self):
         """The sources these claims quote or draw evidence from, and the documents those are
@@ -488,6 +511,26 @@ class Claim(QuoteChecked, Versioned):
     def answered_by(self):
         """Claims that answer or rebut this one."""
         return Claim.objects.filter(original_links__original=self)
+
+    def public_exchange(self):
+        """(the public claims this one answers, the public claims that answer it), with
+        their claimants and verdicts, in one query: what the claim page shows."""
+        public = Claim.objects.published()
+        links = Counterclaim.objects.filter(
+            Q(response=self, original__in=public) | Q(original=self, response__in=public)
+        ).select_related(
+            "original__claimant", "original__verdict", "response__claimant", "response__verdict"
+        )
+        answers, answered_by = [], []
+        for link in links:
+            if link.response_id == self.pk:
+                answers.append(link.original)
+            else:
+                answered_by.append(link.response)
+        newest_first = lambda claim: (claim.published_at, claim.pk)  # noqa: E731
+        return sorted(answers, key=newest_first, reverse=True), sorted(
+            answered_by, key=newest_first, reverse=True
+        )
 
 
 class ClaimTransition(models.Model):

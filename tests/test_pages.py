@@ -92,6 +92,17 @@ def test_counterclaim_exchange_shows_on_both_pages(client, case):
     assert "This claim answers" in page and case.summary in page
 
 
+def test_the_exchange_shows_public_claims_only_newest_first(client, make):
+    claim = make.claim()
+    older, newer = make.claim(summary="Older answer"), make.claim(summary="Newer answer")
+    draft = make.claim(status=Claim.Status.DRAFT, summary="Unpublished answer")
+    for response in (older, newer, draft):
+        Counterclaim.objects.create(original=claim, response=response)
+    page = get(client, claim.get_absolute_url())
+    assert page.index("Newer answer") < page.index("Older answer")
+    assert "Unpublished answer" not in page
+
+
 def test_claim_review_json_ld(client, case):
     page = get(client, case.get_absolute_url())
     start = page.index('<script type="application/ld+json">') + len(

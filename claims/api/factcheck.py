@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from claims.api.filters import MAX_QUERY_LENGTH
 from claims.claimreview import page_url, reviewable
 from claims.models import Claim
+from claims.pagination import rows_in_order
 
 MAX_PAGE_SIZE = 100
 MAX_OFFSET = 2**31 - 1
@@ -207,10 +208,13 @@ class FactCheckSearchView(GenericAPIView):
         if "maxAgeDays" in params:
             since = timezone.now() - dt.timedelta(days=params["maxAgeDays"])
             claims = claims.filter(Q(published_at__gte=since) | Q(said_on__gte=since.date()))
+        rows = claims
         if params.get("query", "").strip():  # last: see ClaimQuerySet.search
             claims = claims.search(params["query"])
         offset, size = params["offset"], params["pageSize"]
-        page = list(claims[offset : offset + size + 1])
+        # The page's ids first, then its rows by id (see claims.pagination).
+        ids = list(claims.values_list("pk", flat=True)[offset : offset + size + 1])
+        page = rows_in_order(rows, ids)
         data = {
             "claims": FactCheckClaimSerializer(
                 page[:size], many=True, context={"request": request}
