@@ -10,6 +10,9 @@
    p99 latency, queries per request, and the ratio to the bare view. Writes it as JSON under
    ``bench/results/`` (not committed).
 
+It also prints the database time of one page of search results at that size
+(``bench/search_times.py``: p50 and p95 for common words, a rare word and a phrase).
+
 ``--soak SECONDS`` instead drives a mix of URLs for that long and reports errors and the
 workers' memory (``make soak``). "Uncached" rows add a unique query parameter to each
 request, so every one misses the public cache and renders in full.
@@ -106,6 +109,21 @@ def prepare(args, env):
     )
     script = TARGETS_SCRIPT
     return json.loads(manage(env, "shell", "-c", script, capture=True).strip().splitlines()[-1])
+
+
+def search_times(env):
+    """Run ``bench/search_times.py`` (it prints its own table); return its figures."""
+    result = subprocess.run(
+        [sys.executable, "bench/search_times.py"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
+        capture_output=True,
+    )
+    lines = result.stdout.strip().splitlines()
+    print("\n".join(lines[:-1]))
+    return json.loads(lines[-1])
 
 
 def start(args, env):
@@ -256,6 +274,26 @@ def print_table(rows, args):
             f"{row['name']:32}{row['rps']:9.0f}{row['p50_ms']:9.1f}{row['p99_ms']:9.1f}"
             f"{queries:>9}{row['ratio']:9.0%}{row['errors']:9}"
         )
+    rps = {row["name"]: row["rps"] for row in rows}
+    print("\ntargets (issue 7)")
+    for name, value, target in targets_met(rps):
+        verdict = "met" if value >= target else "MISSED"
+        print(f"  {name:50}{value:6.0%}  target >= {target:.0%}  {verdict}")
+
+
+def targets_met(rps):
+    """(what, ratio, target) for each of the benchmark's targets."""
+    bare = rps["bare Django JSON view"]
+    return [
+        ("claim page uncached / bare view", rps["claim page (uncached)"] / bare, 0.40),
+        ("claim page with 304 / bare view", rps["claim page (304, uncached)"] / bare, 0.80),
+        ("claim page cached / bare view", rps["claim page (cached)"] / bare, 0.80),
+        (
+            "DRF list / plain JsonResponse of the same rows",
+            rps["API list (uncached)"] / rps["plain JsonResponse list"],
+            0.50,
+        ),
+    ]
 
 
 def worker_memory_mb(server):
@@ -291,7 +329,7 @@ def main():
     parser.add_argument("--database", default="counterclaim_bench")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/5")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=3, help="as the Dockerfile runs")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--requests", type=int, default=500, help="per row, at most")
     parser.add_argument("--seconds", type=float, default=8, help="per row, at most")
@@ -306,7 +344,7 @@ def main():
         else:
             rows = bench(args, targets)
             print_table(rows, args)
-            result = {"rows": rows}
+            result = {"rows": rows, "search": search_times(env)}
         result["worker_mb"] = worker_memory_mb(server)
     finally:
         server.terminate()

@@ -3,7 +3,7 @@ claim in review can reach no page, list, feed or count."""
 
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import condition, require_safe
@@ -11,7 +11,16 @@ from django.views.decorators.http import condition, require_safe
 from claims.claimreview import claim_review
 from claims.forms import ClaimFilterForm
 from claims.highlight import highlight
-from claims.models import Claim, Correction, Evidence, QuoteCheck, StanceLink, Topic, Verdict
+from claims.models import (
+    Claim,
+    Correction,
+    Counterclaim,
+    Evidence,
+    QuoteCheck,
+    StanceLink,
+    Topic,
+    Verdict,
+)
 from claims.pagination import IdsFirstPaginator
 from claims.quotes import mark_passages
 from sources.models import Affiliation
@@ -78,20 +87,27 @@ def _claim_etag(request, pk, slug=None):
 
 def _claim_page(request, claims, pk, *, preview=False):
     """Render one claim's page from ``claims`` (the public gate, or everything for a preview)."""
+    # Most claims have no corrections and are in no exchange: flags on the claim's row spare
+    # them those queries.
+    in_exchange = Exists(
+        Counterclaim.objects.filter(Q(original=OuterRef("pk")) | Q(response=OuterRef("pk")))
+    )
+    corrected = Exists(Correction.objects.filter(claim=OuterRef("pk")))
     claim = get_object_or_404(
         claims.with_related()
-        .select_related("source__via__publisher")
+        .annotate(in_exchange=in_exchange, corrected=corrected)
         .prefetch_related(
             Prefetch(
                 "claimant__affiliations",
                 queryset=Affiliation.objects.select_related("organization"),
-            ),
-            Prefetch(
-                "corrections",
-                queryset=Correction.objects.select_related("verdict_before", "verdict_after"),
-            ),
+            )
         ),
         pk=pk,
+    )
+    corrections = (
+        claim.corrections.select_related("verdict_before", "verdict_after")
+        if claim.corrected
+        else []
     )
     links = claim.stance_links.select_related(
         "evidence__source__publisher", "evidence__source__via__publisher", "evidence__author"
@@ -101,11 +117,12 @@ def _claim_page(request, claims, pk, *, preview=False):
         for stance, label in StanceLink.Stance.choices
     ]
     canonical_url = request.build_absolute_uri(claim.get_absolute_url())
-    answers, answered_by = claim.public_exchange()
+    answers, answered_by = claim.public_exchange() if claim.in_exchange else ([], [])
     context = {
         "claim": claim,
         "preview": preview,
         "evidence_groups": [group for group in groups if group[2]],
+        "corrections": corrections,
         "answers": answers,
         "answered_by": answered_by,
         "canonical_url": canonical_url,

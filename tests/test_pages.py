@@ -187,6 +187,17 @@ def test_claim_page_costs_the_same_queries_for_1_or_50_evidence(client, make):
     assert queries(client, small.get_absolute_url()) == queries(client, big.get_absolute_url())
 
 
+def test_a_claim_without_corrections_or_exchange_asks_nothing_of_them(client, make):
+    plain, full = make.claim(), make.claim()
+    Counterclaim.objects.create(original=full, response=make.claim())
+    full.record_correction("The ruling was reworded.", ["ruling"])
+    # The etag, the claim (flagged), topics, affiliations, evidence, the rating scale.
+    assert queries(client, plain.get_absolute_url()) == 6
+    assert queries(client, full.get_absolute_url()) == 8
+    page = client.get(full.get_absolute_url()).content.decode()
+    assert "The ruling was reworded." in page and "Answered by" in page
+
+
 def test_lists_cost_the_same_queries_for_5_or_50_claims(
     client, make, django_assert_max_num_queries
 ):
