@@ -17,15 +17,26 @@ from sources.concurrency import Versioned
 from sources.validators import validate_url_list
 
 
-def unique_slug(instance, text, *, field="slug", max_length=80):
-    """A slug for ``text`` not used yet by another row of the instance's model."""
+def unique_slug(instance, text, *, field="slug", max_length=80, taken=None):
+    """A slug for ``text`` not used yet by another row of the instance's model. For rows
+    inserted in bulk, ``taken`` is the set of slugs in use (the table's and the batch's): it
+    is checked instead of the table, and the new slug joins it."""
     base = slugify(text)[:max_length].strip("-") or "item"
+    if taken is None:
+        others = type(instance)._default_manager.exclude(pk=instance.pk)
+
+        def in_use(slug):
+            return others.filter(**{field: slug}).exists()
+
+    else:
+        in_use = taken.__contains__
     slug, n = base, 2
-    others = type(instance)._default_manager.exclude(pk=instance.pk)
-    while others.filter(**{field: slug}).exists():
+    while in_use(slug):
         suffix = f"-{n}"
         slug = f"{base[: max_length - len(suffix)]}{suffix}"
         n += 1
+    if taken is not None:
+        taken.add(slug)
     return slug
 
 

@@ -9,9 +9,10 @@ synthetic actor's description says so (``claims.synthetic``).
 
 The command refuses to run on a database that holds claims without that marker (the demo
 data, or real data) unless ``--force`` is given: synthetic and demo data are never mixed by
-accident. Rows are written with ``bulk_create`` in batches, one transaction per batch; each
-row satisfies the models' check constraints, and public claims went through the workflow
-(their transitions are recorded: draft → in review → published → retracted).
+accident. Rows are written in bulk (``sources.bulk``: COPY on PostgreSQL) in batches, one
+transaction per batch; each row satisfies the models' check constraints, and public claims
+went through the workflow (their transitions are recorded: draft → in review → published →
+retracted).
 """
 
 import datetime as dt
@@ -43,6 +44,7 @@ from claims.synthetic import (
     SYNTHETIC_TOPIC,
     SYNTHETIC_URL,
 )
+from sources.bulk import bulk_insert
 from sources.models import Actor, Affiliation, Source
 
 # Content words, most frequent first: search benchmarks need words that are in most claims
@@ -238,7 +240,7 @@ class Command(BaseCommand):
                     )
                 )
             with transaction.atomic():
-                ids += [row.pk for row in Source.objects.bulk_create(rows)]
+                ids += [row.pk for row in bulk_insert(Source, rows)]
         return ids
 
     def make_evidence(self, n, sources, actors, batch_size):
@@ -254,7 +256,7 @@ class Command(BaseCommand):
                 for _ in range(size)
             ]
             with transaction.atomic():
-                ids += [row.pk for row in Evidence.objects.bulk_create(rows)]
+                ids += [row.pk for row in bulk_insert(Evidence, rows)]
         return ids
 
     # Claims, in batches: each batch's claims, topics, stance links, workflow history,
@@ -272,7 +274,7 @@ class Command(BaseCommand):
                 for status in rng.choices(statuses, status_weights, k=size)
             ]
             with transaction.atomic():
-                rows = Claim.objects.bulk_create(rows)
+                rows = bulk_insert(Claim, rows)
                 topic_links, links, history, notices, answers = [], [], [], [], {}
                 for claim in rows:
                     topic_links.append(Claim.topics.through(claim=claim, topic=marker))
@@ -308,8 +310,8 @@ class Command(BaseCommand):
                             original_id=original, response=claim, note="Answers it."
                         )
                 Claim.topics.through.objects.bulk_create(topic_links)
-                StanceLink.objects.bulk_create(links)
-                ClaimTransition.objects.bulk_create(history)
+                bulk_insert(StanceLink, links)
+                bulk_insert(ClaimTransition, history)
                 Correction.objects.bulk_create(notices)
                 Counterclaim.objects.bulk_create(answers.values())
             earlier += [claim.pk for claim in rows]

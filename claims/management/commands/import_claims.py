@@ -21,12 +21,14 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 from django.utils.text import Truncator, slugify
+from simple_history.utils import bulk_create_with_history
 
 from claims.api.renderers import FORMULA_PREFIXES
 from claims.cache import bump as bump_public_cache
 from claims.management.progress import Progress
 from claims.models import Claim, Topic, Verdict
-from sources.models import Actor, Source
+from sources.bulk import bulk_insert
+from sources.models import Actor, Source, unique_slug
 
 
 class Rejected(Exception):
@@ -252,6 +254,7 @@ class Command(BaseCommand):
         sources = Source.objects.filter(via=None).values_list("pk", "url", "title", "publisher")
         return {
             "actors": {(a.name, a.kind): a for a in Actor.objects.all()},
+            "actor_slugs": set(Actor.objects.values_list("slug", flat=True)),
             "sources": {source_key(*rest): pk for pk, *rest in sources},
             "topics": {t.name: t for t in Topic.objects.all()},
             "claims": set(Claim.objects.values_list("claimant_id", "quote")),
@@ -278,13 +281,23 @@ class Command(BaseCommand):
         progress.close()
         return added
 
+    def save_new_claimants(self, batch, known):
+        """Create the batch's claimants that do not exist yet, in one bulk insert (with their
+        history rows, as a save would leave)."""
+        new = {}
+        for row in batch:
+            key = (row.claimant, row.claimant_kind)
+            if key not in known["actors"] and key not in new:
+                new[key] = Actor(name=row.claimant, kind=row.claimant_kind)
+                new[key].slug = unique_slug(new[key], row.claimant, taken=known["actor_slugs"])
+        bulk_create_with_history(list(new.values()), Actor)
+        known["actors"].update(new)
+
     def save_batch(self, batch, known):
+        self.save_new_claimants(batch, known)
         new, sources = [], {}
         for row in batch:
-            actor = known["actors"].get((row.claimant, row.claimant_kind))
-            if actor is None:
-                actor = Actor.objects.create(name=row.claimant, kind=row.claimant_kind)
-                known["actors"][row.claimant, row.claimant_kind] = actor
+            actor = known["actors"][row.claimant, row.claimant_kind]
             if (actor.pk, row.quote) in known["claims"]:
                 continue
             known["claims"].add((actor.pk, row.quote))
@@ -322,6 +335,6 @@ class Command(BaseCommand):
                 if name not in known["topics"]:
                     known["topics"][name] = Topic.objects.create(name=name[:100])
                 links.append(Claim.topics.through(claim=claim, topic=known["topics"][name]))
-        Claim.objects.bulk_create(claims)
+        bulk_insert(Claim, claims)
         Claim.topics.through.objects.bulk_create(links, ignore_conflicts=True)
         return len(claims)
