@@ -417,7 +417,7 @@ class CorrectionAdmin(HistoryAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "description", "claim_count"]
+    list_display = ["name", "slug", "description", "claim_count", "public_claims"]
     ordering = ["name"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}

@@ -1,13 +1,18 @@
-"""Keeping stored quote checks true when a source changes.
+"""Keeping stored results true when what they depend on changes elsewhere.
 
-A claim or a piece of evidence is rechecked when it is saved; but its result also depends on
-its source's text, which can change on the source's own admin page, through the API or in a
-shell. ``sources`` may not know about claims, so the claims app listens for every saved
-source instead of hooking one of those paths (an admin-only hook would miss the API)."""
+Quote checks: a claim or a piece of evidence is rechecked when it is saved; but its result
+also depends on its source's text, which can change on the source's own admin page, through
+the API or in a shell. ``sources`` may not know about claims, so the claims app listens for
+every saved source instead of hooking one of those paths (an admin-only hook would miss the
+API).
 
-from django.db.models.signals import post_save
+Topic counts (``Topic.public_claims``): the workflow counts a claim in when it is published;
+here, a public claim's topics changing (from either side, admin, API or shell) and a public
+claim's deletion (its topic links go without a signal of their own)."""
 
-from claims.models import Claim, Evidence, StanceLink
+from django.db.models.signals import m2m_changed, post_save, pre_delete
+
+from claims.models import Claim, Evidence, StanceLink, Topic
 from sources.models import Source
 
 
@@ -26,5 +31,38 @@ def recheck_quotes(sender, instance, raw=False, **kwargs):
     )
 
 
+def count_topic_changes(sender, instance, action, reverse, pk_set, **kwargs):
+    """Count a public claim in or out of the topics added to or taken from it. (Changes
+    from the topic's side, ``topic.claims.add()``, are refused by the history of claims'
+    topics, which records them on the claim.)"""
+    if reverse or getattr(instance, "_loaded_raw", False):
+        return  # loaddata: the topics' counts arrive as they were stored
+    links = Claim.topics.through.objects.filter(claim=instance, claim__in=Claim.objects.published())
+    if action == "pre_remove":  # before: those of the topics linked now go
+        topics, delta = links.filter(topic__in=pk_set), -1
+    elif action == "pre_clear":
+        topics, delta = links, -1
+    elif action == "post_add":  # after: the new links are there
+        topics, delta = links.filter(topic__in=pk_set), 1
+    else:
+        return
+    Topic.objects.filter(pk__in=topics.values("topic")).count_public_claims(delta)
+
+
+def mark_loaded_raw(sender, instance, raw=False, **kwargs):
+    # loaddata saves a claim (raw), then sets its topics on the same object.
+    instance._loaded_raw = raw
+
+
+def uncount_deleted_claim(sender, instance, **kwargs):
+    if instance.is_public:
+        instance.topics.all().count_public_claims(-1)
+
+
 def connect():
     post_save.connect(recheck_quotes, sender=Source, dispatch_uid="claims.recheck_quotes")
+    m2m_changed.connect(
+        count_topic_changes, sender=Claim.topics.through, dispatch_uid="claims.topic_counts"
+    )
+    post_save.connect(mark_loaded_raw, sender=Claim, dispatch_uid="claims.loaded_raw")
+    pre_delete.connect(uncount_deleted_claim, sender=Claim, dispatch_uid="claims.topic_uncount")

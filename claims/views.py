@@ -39,9 +39,7 @@ def _published():
 @public_cache
 def home(request):
     claims = _published().with_related().order_by("-published_at", "-id")[:10]
-    topics = Topic.objects.published().annotate(
-        claim_count=Count("claims", filter=Q(claims__status__in=Claim.PUBLIC_STATUSES))
-    )
+    topics = Topic.objects.published()
     return render(
         request,
         "claims/home.html",

@@ -10,9 +10,9 @@ from django.db import connections
 
 def bulk_insert(model, objs, *, using="default"):
     """Insert ``objs``, unsaved instances of ``model``, and set their primary keys, as
-    ``bulk_create`` does: no ``save()``, no signals, database triggers do fire. Returns
-    ``objs``. On PostgreSQL the keys are drawn from the table's sequence first, then the rows
-    are copied in; field values are prepared as a save would (``auto_now``, JSON)."""
+    ``bulk_create`` does: no ``save()``, no signals, database triggers do fire. Returns the
+    inserted objects. On PostgreSQL the keys are drawn from the table's sequence first, then
+    the rows are copied in; field values are prepared as a save would (``auto_now``, JSON)."""
     connection = connections[using]
     if connection.vendor != "postgresql" or not objs:
         return model._base_manager.using(using).bulk_create(objs)

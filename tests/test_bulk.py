@@ -18,7 +18,7 @@ def test_bulk_inserted_rows_are_whole_and_have_their_keys(make):
         )
         for n in range(3)
     ]
-    assert bulk_insert(Claim, rows) is rows
+    assert bulk_insert(Claim, rows) == rows
     assert all(row.pk for row in rows) and len({row.pk for row in rows}) == 3
     saved = Claim.objects.in_bulk([row.pk for row in rows])
     first = saved[rows[0].pk]
