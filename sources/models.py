@@ -75,6 +75,9 @@ class Actor(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # Lists of actors are read in name order and stop after a page (the claim list's
+        # claimant choices among thousands).
+        indexes = [models.Index(fields=["name"], name="actor_name_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=["person", "organization"]), name="actor_kind_valid"
@@ -225,7 +228,9 @@ class Source(Versioned):
             ),
             models.CheckConstraint(condition=~Q(via=F("id")), name="source_not_via_itself"),
         ]
-        indexes = [models.Index(fields=["published_on"], name="source_published_on_idx")]
+        # In the default order, so that a list of sources stops after a page; date filters
+        # use it too.
+        indexes = [models.Index(fields=["-published_on", "title"], name="source_listed_idx")]
 
     def __str__(self):
         return self.label
