@@ -173,6 +173,19 @@ def test_claim_page_answers_conditional_requests(client, case):
     assert "A corrected excerpt." in changed.content.decode()
 
 
+def test_a_renamed_source_or_claimant_is_never_answered_304(client, case):
+    for renamed in (case.source, case.claimant):
+        etag = client.get(case.get_absolute_url())["ETag"]
+        if renamed is case.source:
+            renamed.title = "A renamed report"
+        else:
+            renamed.name = "A renamed claimant"
+        renamed.save()
+        changed = client.get(case.get_absolute_url(), headers={"If-None-Match": etag})
+        assert changed.status_code == 200
+        assert "A renamed" in changed.content.decode()
+
+
 def queries(client, url):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200

@@ -130,6 +130,27 @@ def test_the_quote_check_blocks_publication_in_the_admin_and_the_api(
     assert Claim.objects.get(pk=misquoted.pk).status == Claim.Status.IN_REVIEW
 
 
+def test_through_the_api_only_an_editor_can_override_the_quote_check(
+    editor_api, fact_checker, make, article
+):
+    from tests.conftest import token_client
+
+    misquoted = make.claim(status=Claim.Status.IN_REVIEW, source=article, quote="beat all jails")
+    reason = {"quote_override_reason": "The letter says so; the article paraphrased it."}
+    url = f"/api/v1/claims/{misquoted.pk}/"
+    headers = {"If-Match": f'"{misquoted.version}"'}
+    checker_api = token_client(fact_checker)
+    refused = checker_api.patch(url, reason, format="json", headers=headers)
+    assert refused.status_code == 400
+    assert "Only editors" in refused.json()["quote_override_reason"][0]
+    assert editor_api.patch(url, reason, format="json", headers=headers).status_code == 200
+    assert (
+        Claim.objects.get(pk=misquoted.pk).quote_override_reason == reason["quote_override_reason"]
+    )
+    assert editor_api.post(f"{url}publish/").status_code == 200
+    assert Claim.objects.get(pk=misquoted.pk).status == Claim.Status.PUBLISHED
+
+
 # The admin
 
 

@@ -239,6 +239,14 @@ class ClaimWriteSerializer(ModelValidationMixin, serializers.ModelSerializer):
     topics = serializers.SlugRelatedField(
         slug_field="slug", queryset=Topic.objects.all(), many=True, required=False
     )
+    quote_override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text="Why the claim may be published although its quote was not found in the "
+        "source's text. Only editors who publish (`claims.publish_claim`) may set it; it is "
+        "kept in the claim's history, not shown to readers.",
+    )
 
     class Meta:
         model = Claim
@@ -251,7 +259,19 @@ class ClaimWriteSerializer(ModelValidationMixin, serializers.ModelSerializer):
             "topics",
             "verdict",
             "ruling",
+            "quote_override_reason",
         ]
+
+    def validate_quote_override_reason(self, value):
+        # As in the admin: only those who publish decide that an unmatched quote is
+        # publishable. Sending the reason back unchanged is no decision.
+        value = value.strip()
+        unchanged = value == (self.instance.quote_override_reason if self.instance else "")
+        if not unchanged and not self.context["request"].user.has_perm("claims.publish_claim"):
+            raise serializers.ValidationError(
+                "Only editors who publish claims may give a reason to publish an unmatched quote."
+            )
+        return value.strip()
 
 
 class ClaimCSVSerializer(serializers.ModelSerializer):
