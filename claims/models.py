@@ -115,8 +115,14 @@ class ClaimQuerySet(models.QuerySet):
         their permanent URL with their correction notice. Drafts and claims in review never."""
         return self.filter(status__in=Claim.PUBLIC_STATUSES)
 
+    def for_cards(self):
+        """What a claim card shows (``claims/includes/claim_card.html``): the claim, its
+        claimant and its verdict, in one query."""
+        return self.select_related("claimant", "verdict")
+
     def with_related(self):
-        """What a list of claims shows, in a constant number of queries."""
+        """What a claim's full description needs (pages, feeds, the API), in a constant
+        number of queries."""
         return self.select_related(
             "claimant", "source__publisher", "source__via__publisher", "verdict"
         ).prefetch_related("topics")

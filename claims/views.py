@@ -39,7 +39,7 @@ def _published():
 @require_safe
 @public_cache
 def home(request):
-    claims = _published().with_related().order_by("-published_at", "-id")[:10]
+    claims = _published().for_cards().order_by("-published_at", "-id")[:10]
     topics = Topic.objects.published()
     return render(
         request,
@@ -71,7 +71,7 @@ def claim_list(request):
 def results_page(form, number):
     """One page of the claims ``form`` selects, with search snippets when it searched. (The
     search benchmark, ``bench/search_times.py``, measures this.)"""
-    paginator = IdsFirstPaginator(form.filter(), CLAIMS_PER_PAGE, rows=_published().with_related())
+    paginator = IdsFirstPaginator(form.filter(), CLAIMS_PER_PAGE, rows=_published().for_cards())
     page = paginator.get_page(number)
     search = form.cleaned_data.get("q") if form.is_bound else ""
     if search:
@@ -170,7 +170,7 @@ def corrections(request):
 @public_cache
 def actor_detail(request, slug):
     actor = get_object_or_404(_published().actors(), slug=slug)
-    claims = _published().filter(claimant=actor).with_related().order_by("-published_at")
+    claims = _published().filter(claimant=actor).for_cards().order_by("-published_at")
     verdict_counts = dict(
         claims.order_by().values("verdict").annotate(n=Count("id")).values_list("verdict", "n")
     )
@@ -212,7 +212,7 @@ def source_detail(request, pk, slug=None):
     published = _published()
     context = {
         "source": source,
-        "claims": published.filter(source=source).with_related(),
+        "claims": published.filter(source=source).for_cards(),
         "evidence": Evidence.objects.published().filter(source=source).select_related("author"),
         "reported_documents": published.sources().filter(via=source).select_related("publisher"),
         "text": _marked_text(source),
@@ -236,7 +236,7 @@ def _marked_text(source):
 @public_cache
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.published(), slug=slug)
-    claims = _published().filter(topics=topic).with_related().order_by("-published_at", "-id")
+    claims = _published().filter(topics=topic).for_cards().order_by("-published_at", "-id")
     page = IdsFirstPaginator(claims, CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "claims/topic_detail.html", {"topic": topic, "page": page})
 
