@@ -31,6 +31,14 @@ def generation():
     return value
 
 
+def request_generation(request):
+    """The generation as this request first read it: one cache read per request, however
+    many parts of it ask (the cache middleware, the claim page's ETag)."""
+    if not hasattr(request, "_public_cache_generation"):
+        request._public_cache_generation = generation()
+    return request._public_cache_generation
+
+
 def bump(**kwargs):
     """Retire every cached public response (a signal receiver, or called directly)."""
     cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
@@ -63,7 +71,8 @@ class PublicCacheMiddleware:
         if not self.cacheable(request):
             return self.get_response(request)
         # htmx requests get a fragment of the same URL: a key of their own.
-        prefix = f"public:{generation()}:{'htmx' if request.headers.get('HX-Request') else ''}"
+        htmx = "htmx" if request.headers.get("HX-Request") else ""
+        prefix = f"public:{request_generation(request)}:{htmx}"
         key = get_cache_key(request, prefix, "GET", cache=cache)
         response = cache.get(key) if key else None
         if response is not None:

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import condition, require_safe
 
-from claims.cache import generation as cache_generation
+from claims.cache import request_generation
 from claims.claimreview import claim_review
 from claims.forms import ClaimFilterForm
 from claims.highlight import highlight
@@ -84,7 +84,7 @@ def _claim_etag(request, pk, slug=None):
     people and evidence whose changes do not all touch the claim, and any change retires the
     generation (claims.cache), so a page that changed is never answered 304."""
     updated = _published().filter(pk=pk).values_list("updated_at", flat=True).first()
-    return f"{pk}-{updated.timestamp()}-{cache_generation()}" if updated else None
+    return f"{pk}-{updated.timestamp()}-{request_generation(request)}" if updated else None
 
 
 def _claim_page(request, claims, pk, *, preview=False):
