@@ -6,7 +6,7 @@ are derived from it (``published().sources()``, ``Evidence.objects.published()``
 cannot leak through any of them.
 """
 
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from django.conf import settings
@@ -562,9 +562,10 @@ class Claim(QuoteChecked, Versioned):
                 answers.append(link.original)
             else:
                 answered_by.append(link.response)
-        newest_first = lambda claim: (claim.published_at, claim.pk)  # noqa: E731
-        return sorted(answers, key=newest_first, reverse=True), sorted(
-            answered_by, key=newest_first, reverse=True
+        newest_first = attrgetter("published_at", "pk")
+        return (
+            sorted(answers, key=newest_first, reverse=True),
+            sorted(answered_by, key=newest_first, reverse=True),
         )
 
 

@@ -7,8 +7,8 @@ every saved source instead of hooking one of those paths (an admin-only hook wou
 API).
 
 Topic counts (``Topic.public_claims``): the workflow counts a claim in when it is published;
-here, a public claim's topics changing (from either side, admin, API or shell) and a public
-claim's deletion (its topic links go without a signal of their own)."""
+here, a public claim's topics changing (admin, API or shell) and a public claim's deletion
+(its topic links go without a signal of their own)."""
 
 from django.db.models.signals import m2m_changed, post_save, pre_delete
 
