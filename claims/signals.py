@@ -35,8 +35,8 @@ def count_topic_changes(sender, instance, action, reverse, pk_set, **kwargs):
     """Count a public claim in or out of the topics added to or taken from it. (Changes
     from the topic's side, ``topic.claims.add()``, are refused by the history of claims'
     topics, which records them on the claim.)"""
-    if reverse or getattr(instance, "_loaded_raw", False):
-        return  # loaddata: the topics' counts arrive as they were stored
+    if reverse:
+        return
     links = Claim.topics.through.objects.filter(claim=instance, claim__in=Claim.objects.published())
     if action == "pre_remove":  # before: those of the topics linked now go
         topics, delta = links.filter(topic__in=pk_set), -1
@@ -49,11 +49,6 @@ def count_topic_changes(sender, instance, action, reverse, pk_set, **kwargs):
     Topic.objects.filter(pk__in=topics.values("topic")).count_public_claims(delta)
 
 
-def mark_loaded_raw(sender, instance, raw=False, **kwargs):
-    # loaddata saves a claim (raw), then sets its topics on the same object.
-    instance._loaded_raw = raw
-
-
 def uncount_deleted_claim(sender, instance, **kwargs):
     if instance.is_public:
         instance.topics.all().count_public_claims(-1)
@@ -64,5 +59,4 @@ def connect():
     m2m_changed.connect(
         count_topic_changes, sender=Claim.topics.through, dispatch_uid="claims.topic_counts"
     )
-    post_save.connect(mark_loaded_raw, sender=Claim, dispatch_uid="claims.loaded_raw")
     pre_delete.connect(uncount_deleted_claim, sender=Claim, dispatch_uid="claims.topic_uncount")

@@ -33,6 +33,7 @@ class Migration(migrations.Migration):
             field=models.PositiveIntegerField(
                 default=0,
                 editable=False,
+                serialize=False,
                 help_text="How many published or retracted claims it has.",
             ),
         ),
