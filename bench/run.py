@@ -36,17 +36,16 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 HOST = "127.0.0.1"
 SERVER = "postgres://postgres@127.0.0.1:5432"
-# What to request: the newest published claim, and the rarest word of the search vectors.
+# What to request: the newest published claim, and the rarest word of the search vectors
+# (the same word bench/search_times.py times).
 TARGETS_SCRIPT = """
-import json
+import json, sys
 from django.db import connection
 from claims.models import Claim
+sys.path.insert(0, "bench")
+from search_times import rarest_word
 claim = Claim.objects.published().filter(stance_links__isnull=False).order_by("-published_at")[0]
-cursor = connection.cursor()
-cursor.execute(
-    "SELECT word FROM ts_stat('SELECT search_vector FROM claims_claim') ORDER BY ndoc LIMIT 1"
-)
-rare = cursor.fetchone()[0]
+rare = rarest_word(connection)
 print(json.dumps({"claim": claim.get_absolute_url(), "id": claim.pk, "rare": rare}))
 """
 

@@ -271,7 +271,7 @@ class ClaimWriteSerializer(ModelValidationMixin, serializers.ModelSerializer):
             raise serializers.ValidationError(
                 "Only editors who publish claims may give a reason to publish an unmatched quote."
             )
-        return value.strip()
+        return value
 
 
 class ClaimCSVSerializer(serializers.ModelSerializer):
