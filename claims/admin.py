@@ -1,9 +1,12 @@
+import copy
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.utils.html import format_html
 
+from claims import rules, services
 from claims.models import (
     Claim,
     ClaimTransition,
@@ -19,28 +22,34 @@ from sources.concurrency import VersionedForm
 from sources.models import Source
 
 
-def _correction_missing(claim, data):
-    """Whether a change to a public claim is about to be saved with neither a public
-    correction note nor the editor's word that it is minor. ``data`` is the posted form."""
-    return (
-        claim.pk is not None
-        and claim.is_public
-        and not data.get("minor_change")
-        and not data.get("correction_note", "").strip()
-    )
+def _form_error(error):
+    """A refusal of ``claims.services`` as a form error: field errors stay on their field
+    where the form has it, and a permission refusal says why."""
+    if isinstance(error, PermissionDenied):
+        return ValidationError(str(error))
+    return error
 
 
-class ClaimAdminForm(VersionedForm):
+class CorrectionFields(forms.Form):
+    """The public note (or editor's minor mark) a material change to a published fact check
+    needs; the rules are ``claims.rules``, applied by ``claims.services``."""
+
     correction_note = forms.CharField(
         label="Public correction note",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text="Shown on the claim page and in the corrections feed: what changed and why.",
+        help_text="Shown on the claim page, at /corrections/ and in the corrections feed: "
+        "what changed and why. It is also the reason recorded in the history.",
     )
-    minor_change = forms.BooleanField(
-        label="Minor change (typo or formatting): no public correction",
+    minor = forms.BooleanField(
+        label="Minor change (typo or formatting): listed as an update, no correction",
         required=False,
+        help_text="Editors only.",
     )
+
+
+class ClaimAdminForm(VersionedForm, CorrectionFields):
+    user = None  # the editor saving, set by ClaimAdmin.get_form
 
     class Meta:
         model = Claim
@@ -60,31 +69,85 @@ class ClaimAdminForm(VersionedForm):
         widgets = {"summary": forms.TextInput(attrs={"size": 100})}
 
     def material_changes(self):
-        return [name for name in Claim.MATERIAL_FIELDS if name in self.changed_data]
+        return [name for name in rules.MATERIAL if name in self.changed_data]
+
+    def review(self, changed):
+        """The rules' verdict on this save, with the evidence changes the inline adds."""
+        return services.review(
+            self.instance,
+            by=self.user,
+            changed=changed,
+            correction_note=self.cleaned_data.get("correction_note", ""),
+            minor=self.cleaned_data.get("minor", False),
+            verdict_before_id=self.initial.get("verdict"),
+            quote_override_changed="quote_override_reason" in self.changed_data,
+        )
 
     def clean(self):
         data = super().clean()
-        changes = self.material_changes()
-        if changes and _correction_missing(self.instance, self.data):
-            self.add_error(
-                "correction_note",
-                f"You changed the {', '.join(changes)} of a published fact check: write a "
-                "public correction note, or mark the change as minor.",
-            )
+        try:
+            self.review(self.material_changes())
+        except (ValidationError, PermissionDenied) as error:
+            error = _form_error(error)
+            if hasattr(error, "error_dict"):
+                for name, messages in error.message_dict.items():
+                    self.add_error(name if name in self.fields else None, messages)
+            else:
+                raise error
         return data
 
 
-class StanceLinkFormSet(forms.BaseInlineFormSet):
+class UserFormSet(forms.BaseInlineFormSet):
+    """An inline formset that knows who is saving (set by ``UserInlineMixin``)."""
+
+    user = None
+
+    def changed_forms(self):
+        deleted = set(map(id, self.deleted_forms)) if self.can_delete else set()
+        return [
+            (form, id(form) in deleted)
+            for form in self.forms
+            if form.has_changed() or id(form) in deleted
+        ]
+
+
+class UserInlineMixin:
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.user = request.user
+        return formset
+
+
+class StanceLinkFormSet(UserFormSet):
+    """The evidence of the claim being edited. Adding or removing evidence, or changing its
+    stance, is a material change: the claim form's correction note (or minor mark) covers it."""
+
+    def material_changes(self):
+        for form, deleted in self.changed_forms():
+            restanced = {"evidence", "stance"} & set(form.changed_data)
+            if deleted or form.instance.pk is None or restanced:
+                return ["evidence"]
+        return []
+
     def clean(self):
         super().clean()
-        if self.has_changed() and _correction_missing(self.instance, self.data):
-            raise ValidationError(
-                "You changed the evidence of a published fact check: write a public "
-                "correction note, or mark the change as minor."
+        if not self.material_changes():
+            return
+        try:
+            services.review(
+                self.instance,
+                by=self.user,
+                changed=["evidence"],
+                correction_note=self.data.get("correction_note", ""),
+                minor=bool(self.data.get("minor")),
             )
+        except (ValidationError, PermissionDenied) as error:
+            raise ValidationError(
+                f"You changed the evidence: {' '.join(_form_error(error).messages)}"
+            ) from error
 
 
-class StanceLinkInline(admin.TabularInline):
+class StanceLinkInline(UserInlineMixin, admin.TabularInline):
     """On a claim: the evidence that bears on it, in the editor's order."""
 
     model = StanceLink
@@ -97,10 +160,32 @@ class StanceLinkInline(admin.TabularInline):
     verbose_name_plural = "evidence (refutes, adds context, supports)"
 
 
-class ClaimsServedInline(admin.TabularInline):
+class ClaimsServedFormSet(UserFormSet):
+    """Links made from the evidence's page follow the same rules as on the claim's page.
+    This page has no correction note: a published claim's evidence is changed on the claim's
+    page, where the note is written."""
+
+    def clean(self):
+        super().clean()
+        for form, deleted in self.changed_forms():
+            link = form.instance
+            try:
+                if deleted:
+                    services.review(link.claim, by=self.user, changed=["evidence"])
+                elif link.claim_id:
+                    services.review_stance_link(link, by=self.user)
+            except (ValidationError, PermissionDenied) as error:
+                raise ValidationError(
+                    f"“{link.claim}”: {' '.join(_form_error(error).messages)} Change a "
+                    "published claim's evidence on the claim's own page."
+                ) from error
+
+
+class ClaimsServedInline(UserInlineMixin, admin.TabularInline):
     """On a piece of evidence: the claims it serves."""
 
     model = StanceLink
+    formset = ClaimsServedFormSet
     fk_name = "evidence"
     fields = ["claim", "stance", "note", "position"]
     autocomplete_fields = ["claim"]
@@ -109,8 +194,24 @@ class ClaimsServedInline(admin.TabularInline):
     verbose_name_plural = "claims this evidence serves"
 
 
-class AnsweredByInline(admin.TabularInline):
+class CounterclaimFormSet(UserFormSet):
+    """Counterclaim links follow the rules for both claims they join (``claims.services``)."""
+
+    def clean(self):
+        super().clean()
+        for form, _ in self.changed_forms():
+            link = form.instance
+            if not (link.original_id and link.response_id):
+                continue
+            try:
+                services.check_may_link(link.original, link.response, by=self.user)
+            except PermissionDenied as error:
+                raise ValidationError(f"“{link}”: {error}") from error
+
+
+class AnsweredByInline(UserInlineMixin, admin.TabularInline):
     model = Counterclaim
+    formset = CounterclaimFormSet
     fk_name = "original"
     fields = ["response", "note"]
     autocomplete_fields = ["response"]
@@ -119,8 +220,9 @@ class AnsweredByInline(admin.TabularInline):
     verbose_name_plural = "answered by (counterclaims)"
 
 
-class AnswersInline(admin.TabularInline):
+class AnswersInline(UserInlineMixin, admin.TabularInline):
     model = Counterclaim
+    formset = CounterclaimFormSet
     fk_name = "response"
     fields = ["original", "note"]
     autocomplete_fields = ["original"]
@@ -142,10 +244,27 @@ class QuoteCheckDisplay:
         )
 
 
-class ClaimQuotedInline(VersionedAdminMixin, admin.StackedInline):
+class ClaimsQuotedFormSet(UserFormSet):
+    """Claims edited on their source's page follow the rules of the claim's own page; this
+    page has no correction note, so a published claim's material change is made there."""
+
+    def clean(self):
+        super().clean()
+        for form, _ in self.changed_forms():
+            try:
+                services.review_claim(form.instance, by=self.user)
+            except (ValidationError, PermissionDenied) as error:
+                raise ValidationError(
+                    f"“{form.instance}”: {' '.join(_form_error(error).messages)} Change a "
+                    "published claim on its own page."
+                ) from error
+
+
+class ClaimQuotedInline(UserInlineMixin, VersionedAdminMixin, admin.StackedInline):
     """On a source: the claims quoted from it; new ones can be added right here."""
 
     model = Claim
+    formset = ClaimsQuotedFormSet
     fk_name = "source"
     fields = [("claimant", "said_on"), "quote", "quote_check", "summary", "status"]
     readonly_fields = ["status", "quote_check"]
@@ -243,39 +362,44 @@ class ClaimAdmin(QuoteCheckDisplay, VersionedAdminMixin, HistoryAdmin):
         # A draft has no public page yet: editors see its preview instead.
         return claim.get_absolute_url() if claim.is_public else claim.get_preview_url()
 
+    def has_change_permission(self, request, obj=None):
+        # A fact-checker sees a published claim, or one in review, read-only (claims.rules).
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or services.may_change(obj, request.user))
+
     def get_readonly_fields(self, request, obj=None):
-        # Only those who publish may decide that an unmatched quote is publishable.
         readonly = list(super().get_readonly_fields(request, obj))
-        if not self.has_publish_permission(request):
+        if rules.role_of(request.user) not in rules.MAY_OVERRIDE_QUOTE_CHECK:
             readonly.append("quote_override_reason")
         return readonly
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
-        if obj is not None and obj.is_public:
-            fieldsets.insert(
-                3, ("Public correction", {"fields": ["correction_note", "minor_change"]})
-            )
+        if obj is not None and rules.RULES[obj.status].correction:
+            fields = ["correction_note"]
+            if rules.role_of(request.user) in rules.MAY_MARK_MINOR:
+                fields.append("minor")
+            fieldsets.insert(3, ("Public correction", {"fields": fields}))
         return fieldsets
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        claim = form.instance
-        changed = form.material_changes()
-        if any(
-            isinstance(formset, StanceLinkFormSet) and formset.has_changed() for formset in formsets
-        ):
-            changed.append("evidence")
-        if change and claim.is_public and changed and not form.cleaned_data.get("minor_change"):
-            claim.record_correction(
-                form.cleaned_data["correction_note"],
-                changed,
-                verdict_before=Verdict.objects.filter(pk=form.initial.get("verdict")).first(),
-                by=request.user,
-            )
+        evidence = [
+            name
+            for formset in formsets
+            if isinstance(formset, StanceLinkFormSet)
+            for name in formset.material_changes()
+        ]
+        if change:
+            form.review(form.material_changes() + evidence).record()
 
     def has_publish_permission(self, request):
-        return request.user.has_perm("claims.publish_claim")
+        return rules.role_of(request.user) in rules.TRANSITIONS["publish"].roles
 
     def _transition(self, request, queryset, name, step):
         """Run one workflow step on each selected claim; report each refusal by name."""
@@ -344,6 +468,32 @@ class EvidenceAdmin(QuoteCheckDisplay, VersionedAdminMixin, HistoryAdmin):
         return evidence.claim_count
 
 
+class StanceLinkAdminForm(forms.ModelForm, CorrectionFields):
+    user = None
+
+    class Meta:
+        model = StanceLink
+        fields = ["claim", "evidence", "stance", "note", "position"]
+
+    def clean(self):
+        data = super().clean()
+        link = copy.copy(self.instance)
+        for name in ("claim", "evidence", "stance"):
+            setattr(link, name, data.get(name))
+        if link.claim is None:
+            return data
+        try:
+            services.review_stance_link(
+                link,
+                by=self.user,
+                correction_note=data.get("correction_note", ""),
+                minor=data.get("minor", False),
+            )
+        except (ValidationError, PermissionDenied) as error:
+            raise _form_error(error) from error
+        return data
+
+
 @admin.register(StanceLink)
 class StanceLinkAdmin(HistoryAdmin):
     list_display = ["claim", "stance", "evidence", "position"]
@@ -351,6 +501,67 @@ class StanceLinkAdmin(HistoryAdmin):
     list_filter = ["stance"]
     search_fields = ["claim__summary", "claim__quote", "evidence__excerpt", "note"]
     autocomplete_fields = ["claim", "evidence"]
+    form = StanceLinkAdminForm
+    fields = ["claim", "evidence", "stance", "note", "position", "correction_note", "minor"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or services.may_change(obj.claim, request.user))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or services.may_change(obj.claim, request.user))
+
+    def get_deleted_objects(self, objs, request):
+        # The delete page and the bulk delete action ask this first. Taking evidence off a
+        # public claim needs a correction note, which only the claim's page asks for.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        links = objs.select_related("claim") if hasattr(objs, "select_related") else objs
+        if any(not services.may_change(link.claim, request.user) for link in links):
+            perms_needed.add("evidence links of claims you may not change")
+        elif any(rules.RULES[link.claim.status].correction for link in links):
+            perms_needed.add(
+                "evidence links of published fact checks (take the evidence off on the "
+                "claim's page, with a public correction note)"
+            )
+        return deleted, counts, perms_needed, protected
+
+    def delete_queryset(self, request, queryset):
+        for link in queryset.select_related("claim"):
+            services.delete_stance_link(link, by=request.user)
+
+    def save_model(self, request, obj, form, change):
+        services.save_stance_link(
+            obj,
+            by=request.user,
+            correction_note=form.cleaned_data.get("correction_note", ""),
+            minor=form.cleaned_data.get("minor", False),
+        )
+
+    def delete_model(self, request, obj):
+        services.delete_stance_link(obj, by=request.user)
+
+
+class CounterclaimAdminForm(forms.ModelForm):
+    user = None
+
+    class Meta:
+        model = Counterclaim
+        fields = ["original", "response", "note"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("original") and data.get("response"):
+            try:
+                services.check_may_link(data["original"], data["response"], by=self.user)
+            except PermissionDenied as error:
+                raise ValidationError(str(error)) from error
+        return data
 
 
 @admin.register(Counterclaim)
@@ -359,6 +570,33 @@ class CounterclaimAdmin(HistoryAdmin):
     list_select_related = ["response", "original"]
     search_fields = ["response__summary", "original__summary", "note"]
     autocomplete_fields = ["original", "response"]
+    form = CounterclaimAdminForm
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None:
+            return allowed
+        try:
+            services.check_may_link(obj.original, obj.response, by=request.user)
+        except PermissionDenied:
+            return False
+        return True
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or self.has_change_permission(request, obj)
+        )
+
+    def save_model(self, request, obj, form, change):
+        services.save_counterclaim(obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        services.delete_counterclaim(obj, by=request.user)
 
 
 @admin.register(ClaimTransition)

@@ -82,7 +82,7 @@ class CorrectionsFeed(Feed):
     feed_type = Atom1Feed
 
     def title(self):
-        return f"{settings.SITE_NAME}: corrections and retractions"
+        return f"{settings.SITE_NAME}: corrections, updates and retractions"
 
     def link(self):
         return reverse("claims:corrections")

@@ -7,7 +7,6 @@ cannot leak through any of them.
 """
 
 from operator import attrgetter, itemgetter
-from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -21,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from simple_history.models import HistoricalRecords
 
+from claims import rules
 from claims.cache import bump as bump_public_cache
 from claims.quotes import find_quote
 from sources.concurrency import Versioned
@@ -292,24 +292,9 @@ class QuoteChecked(models.Model):
         return changed
 
 
-class Transition(NamedTuple):
-    source: str
-    target: str
-    permission: str
-    done: str  # what the step did, for messages: "published"
-
-
 class Claim(QuoteChecked, Versioned):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        IN_REVIEW = "in_review", "In review"
-        PUBLISHED = "published", "Published"
-        RETRACTED = "retracted", "Retracted"
-
-    PUBLIC_STATUSES = (Status.PUBLISHED, Status.RETRACTED)
-    # Changing these on a public claim changes what readers were told: it needs a public
-    # correction note, unless the editor marks the change as minor (a typo fix).
-    MATERIAL_FIELDS = ("quote", "verdict", "ruling")
+    Status = rules.Status
+    PUBLIC_STATUSES = rules.PUBLIC_STATUSES
 
     quote = models.TextField(help_text="The exact words, as the source gives them.")
     summary = models.CharField(max_length=200, help_text="A neutral one-line summary.")
@@ -453,31 +438,19 @@ class Claim(QuoteChecked, Versioned):
             )
         return missing
 
-    TRANSITIONS = {
-        "submit_for_review": Transition(
-            Status.DRAFT, Status.IN_REVIEW, "claims.change_claim", "submitted for review"
-        ),
-        "send_back_to_draft": Transition(
-            Status.IN_REVIEW, Status.DRAFT, "claims.publish_claim", "sent back to draft"
-        ),
-        "publish": Transition(
-            Status.IN_REVIEW, Status.PUBLISHED, "claims.publish_claim", "published"
-        ),
-        "retract": Transition(
-            Status.PUBLISHED, Status.RETRACTED, "claims.publish_claim", "retracted"
-        ),
-    }
+    # The steps and who may take them: ``claims.rules.TRANSITIONS``.
+    TRANSITIONS = rules.TRANSITIONS
 
     def can(self, name, user):
-        """Whether ``user`` may take the transition ``name`` now (status and permission)."""
+        """Whether ``user`` may take the transition ``name`` now (status and role)."""
         transition = self.TRANSITIONS[name]
-        return self.status == transition.source and user.has_perm(transition.permission)
+        return self.status == transition.source and rules.role_of(user) in transition.roles
 
     def _check(self, name, by):
-        """Refuse a transition the claim's status or the user's permissions do not allow.
-        ``by`` is the user who asked; None only for the system itself (management commands)."""
+        """Refuse a transition the claim's status or the user's role does not allow. ``by``
+        is the user who asked; None only for the system itself (management commands)."""
         transition = self.TRANSITIONS[name]
-        if by is not None and not by.has_perm(transition.permission):
+        if rules.role_of(by) not in transition.roles:
             raise PermissionDenied(f"You may not have claims {transition.done}.")
         if self.status != transition.source:
             raise ValidationError(
@@ -528,13 +501,15 @@ class Claim(QuoteChecked, Versioned):
             )
         self._touch_counterparts()
 
-    def record_correction(self, note, changed, *, verdict_before=None, by=None):
-        """Record a public correction of this published claim. ``changed`` names what changed
-        (some of MATERIAL_FIELDS, or "evidence"); ``verdict_before`` is the verdict readers
-        saw before, when the verdict changed."""
+    def record_correction(self, note, changed, *, verdict_before=None, by=None, minor=False):
+        """Record a public correction of this published claim (or, ``minor``, a public
+        update: an editor's minor change). ``changed`` names what changed (some of
+        ``rules.MATERIAL``); ``verdict_before`` is the verdict readers saw before, when the
+        verdict changed. ``claims.services`` decides when one is needed and calls this."""
         if not note.strip():
             raise ValidationError({"correction_note": "A correction needs a public note."})
         return self.corrections.create(
+            kind=Correction.Kind.UPDATE if minor else Correction.Kind.CORRECTION,
             note=note.strip(),
             changed=sorted(changed),
             verdict_before=verdict_before if "verdict" in changed else self.verdict,
@@ -609,6 +584,8 @@ class Correction(models.Model):
 
     class Kind(models.TextChoices):
         CORRECTION = "correction", "Correction"
+        # A material change an editor marked as minor (a typo): listed publicly, never silent.
+        UPDATE = "update", "Update"
         RETRACTION = "retraction", "Retraction"
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="corrections")

@@ -111,15 +111,17 @@ def test_changing_a_published_verdict_asks_for_a_correction_note(editor_client, 
     assert correction.by.username == "editor"
 
 
-def test_a_minor_change_needs_no_correction(editor_client, make):
+def test_a_minor_change_needs_no_correction_but_is_listed_as_an_update(editor_client, make):
     claim = make.claim(ruling="The evidnce contradicts it.")
     response = editor_client.post(
-        admin_change(claim), posted(claim, ruling="The evidence contradicts it.", minor_change="on")
+        admin_change(claim), posted(claim, ruling="The evidence contradicts it.", minor="on")
     )
     assert response.status_code == 302
     claim.refresh_from_db()
     assert claim.ruling == "The evidence contradicts it."
-    assert not Correction.objects.exists()
+    update = Correction.objects.get()
+    assert (update.kind, update.changed) == (Correction.Kind.UPDATE, ["ruling"])
+    assert update.note == "Minor change to the ruling."
 
 
 def test_changing_published_evidence_asks_for_a_correction_note(editor_client, make):

@@ -50,7 +50,7 @@ def test_claimreview_round_trip_adds_nothing_the_second_time(tmp_path, api_clien
     claim = Claim.objects.get()
     assert claim.quote == "Exported words" and claim.verdict.slug == "false"
     assert claim.status == Claim.Status.DRAFT
-    assert "added 0 claims, 1 already present" in run(path)
+    assert "added 0 claims, updated 0, 1 already present" in run(path)
     assert Claim.objects.count() == 1
 
 

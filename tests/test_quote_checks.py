@@ -135,7 +135,7 @@ def test_through_the_api_only_an_editor_can_override_the_quote_check(
 ):
     from tests.conftest import token_client
 
-    misquoted = make.claim(status=Claim.Status.IN_REVIEW, source=article, quote="beat all jails")
+    misquoted = make.claim(status=Claim.Status.DRAFT, source=article, quote="beat all jails")
     reason = {"quote_override_reason": "The letter says so; the article paraphrased it."}
     url = f"/api/v1/claims/{misquoted.pk}/"
     headers = {"If-Match": f'"{misquoted.version}"'}
@@ -147,6 +147,7 @@ def test_through_the_api_only_an_editor_can_override_the_quote_check(
     assert (
         Claim.objects.get(pk=misquoted.pk).quote_override_reason == reason["quote_override_reason"]
     )
+    assert editor_api.post(f"{url}submit/").status_code == 200
     assert editor_api.post(f"{url}publish/").status_code == 200
     assert Claim.objects.get(pk=misquoted.pk).status == Claim.Status.PUBLISHED
 

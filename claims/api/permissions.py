@@ -1,5 +1,6 @@
 """Who may do what beyond DRF's defaults (anonymous reads, model permissions for writes)."""
 
+from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 INCLUDE_DRAFTS = "include_drafts"
@@ -33,3 +34,22 @@ class CanChange(BasePermission):
 
     def has_permission(self, request, view):
         return bool(request.user and request.user.has_perm(_perm(view, "change")))
+
+
+class EditorialRules(BasePermission):
+    """Changing a claim, or the evidence and counterclaim links that are part of it, follows
+    the editorial rules (``claims.rules``): a fact-checker's write to a published claim is a
+    403 that says why. Applied by ``claims.services``; checked here first, so that the refusal
+    comes before any validation of the payload."""
+
+    WRITES = ("update", "partial_update", "destroy")
+
+    def has_object_permission(self, request, view, obj):
+        if getattr(view, "action", None) not in self.WRITES:
+            return True
+        try:
+            view.check_editorial_rules(obj)
+        except PermissionDenied as refusal:
+            self.message = str(refusal)
+            return False
+        return True

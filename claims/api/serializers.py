@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
+from claims import services
 from claims.claimreview import claim_review, page_url
 from claims.models import (
     Claim,
@@ -41,10 +42,10 @@ class ModelValidationMixin:
     def validate(self, attrs):
         attrs = super().validate(attrs)
         model = self.Meta.model
-        many_to_many = {field.name for field in model._meta.many_to_many}
+        concrete = {field.name for field in model._meta.concrete_fields}
         row = copy.copy(self.instance) if self.instance is not None else model()
         for name, value in attrs.items():
-            if name not in many_to_many:
+            if name in concrete:  # not many-to-many, nor a write's correction note
                 setattr(row, name, value)
         try:
             row.full_clean()
@@ -227,9 +228,40 @@ class ClaimSerializer(QuoteCheckedSerializer, serializers.ModelSerializer):
         return page_url(claim, self.context.get("request")) if claim.is_public else None
 
 
-class ClaimWriteSerializer(ModelValidationMixin, serializers.ModelSerializer):
+class CorrectionFieldsSerializer(serializers.Serializer):
+    """What a write to a published fact check (or its evidence) says to readers. The rules:
+    ``claims.rules`` and docs/editorial-rules.md."""
+
+    correction_note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        max_length=5000,
+        help_text="For a material change (quote, claimant, source, date said, verdict, ruling, "
+        "evidence added, removed or restanced) to a published or retracted claim: the public "
+        "correction note shown on the claim page, at /corrections/, in the feed and the API, "
+        "and the reason in the claim's history. Without it (or `minor`) such a write is a 400.",
+    )
+    minor = serializers.BooleanField(
+        required=False,
+        default=False,
+        write_only=True,
+        help_text="Editors only: the material change is minor (a typo). No correction is "
+        "published; the change is listed publicly as an update, with `correction_note` as "
+        "its one-line description when given.",
+    )
+
+
+def raise_as_drf(error):
+    raise serializers.ValidationError(drf_errors(error)) from error
+
+
+class ClaimWriteSerializer(
+    ModelValidationMixin, CorrectionFieldsSerializer, serializers.ModelSerializer
+):
     """What an editor sends to create or change a claim. New claims are drafts: ``status``
-    changes only through the workflow (``POST /api/v1/claims/{id}/publish/``)."""
+    changes only through the workflow (``POST /api/v1/claims/{id}/publish/``). Writes go
+    through ``claims.services``, which applies the editorial rules."""
 
     claimant = serializers.PrimaryKeyRelatedField(queryset=Actor.objects.all())
     source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all())
@@ -260,18 +292,27 @@ class ClaimWriteSerializer(ModelValidationMixin, serializers.ModelSerializer):
             "verdict",
             "ruling",
             "quote_override_reason",
+            "correction_note",
+            "minor",
         ]
 
     def validate_quote_override_reason(self, value):
-        # As in the admin: only those who publish decide that an unmatched quote is
-        # publishable. Sending the reason back unchanged is no decision.
-        value = value.strip()
-        unchanged = value == (self.instance.quote_override_reason if self.instance else "")
-        if not unchanged and not self.context["request"].user.has_perm("claims.publish_claim"):
-            raise serializers.ValidationError(
-                "Only editors who publish claims may give a reason to publish an unmatched quote."
-            )
-        return value
+        return value.strip()
+
+    def create(self, validated_data):
+        validated_data.pop("correction_note", None)
+        validated_data.pop("minor", None)
+        try:
+            return services.create_claim(by=self.context["request"].user, **validated_data)
+        except DjangoValidationError as error:
+            raise_as_drf(error)
+
+    def update(self, instance, validated_data):
+        try:
+            services.change_claim(instance, by=self.context["request"].user, **validated_data)
+        except DjangoValidationError as error:
+            raise_as_drf(error)
+        return instance
 
 
 class ClaimCSVSerializer(serializers.ModelSerializer):
@@ -424,14 +465,42 @@ class EvidenceWriteSerializer(ModelValidationMixin, serializers.ModelSerializer)
         fields = ["excerpt", "source", "author", "location"]
 
 
-class StanceLinkSerializer(ModelValidationMixin, serializers.ModelSerializer):
-    """How a piece of evidence bears on a claim; ``position`` orders a claim's evidence."""
+class StanceLinkSerializer(
+    ModelValidationMixin, CorrectionFieldsSerializer, serializers.ModelSerializer
+):
+    """How a piece of evidence bears on a claim; ``position`` orders a claim's evidence.
+    Adding, removing or restancing evidence of a published claim is a material change:
+    send ``correction_note`` (or an editor's ``minor``)."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:stancelink-detail")
 
     class Meta:
         model = StanceLink
-        fields = ["id", "url", "claim", "evidence", "stance", "note", "position"]
+        fields = [
+            "id",
+            "url",
+            "claim",
+            "evidence",
+            "stance",
+            "note",
+            "position",
+            "correction_note",
+            "minor",
+        ]
+
+    def save(self, **kwargs):
+        data = {**self.validated_data, **kwargs}
+        note, minor = data.pop("correction_note", ""), data.pop("minor", False)
+        link = self.instance or StanceLink()
+        for name, value in data.items():
+            setattr(link, name, value)
+        try:
+            self.instance = services.save_stance_link(
+                link, by=self.context["request"].user, correction_note=note, minor=minor
+            )
+        except DjangoValidationError as error:
+            raise_as_drf(error)
+        return self.instance
 
 
 class CounterclaimSerializer(ModelValidationMixin, serializers.ModelSerializer):
@@ -442,6 +511,16 @@ class CounterclaimSerializer(ModelValidationMixin, serializers.ModelSerializer):
     class Meta:
         model = Counterclaim
         fields = ["id", "url", "original", "response", "note"]
+
+    def save(self, **kwargs):
+        link = self.instance or Counterclaim()
+        for name, value in {**self.validated_data, **kwargs}.items():
+            setattr(link, name, value)
+        try:
+            self.instance = services.save_counterclaim(link, by=self.context["request"].user)
+        except DjangoValidationError as error:
+            raise_as_drf(error)
+        return self.instance
 
 
 # Provenance: sources and actors.

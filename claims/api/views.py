@@ -19,11 +19,13 @@ from rest_framework.permissions import SAFE_METHODS, DjangoModelPermissionsOrAno
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from claims import services
 from claims.api import filters, serializers
 from claims.api.permissions import (
     INCLUDE_DRAFTS,
     CanChange,
     DraftsNeedViewPermission,
+    EditorialRules,
     wants_drafts,
 )
 from claims.api.preconditions import check_if_match, etag_header, stale
@@ -102,7 +104,14 @@ class GatedViewSet(viewsets.GenericViewSet):
     drafts (``DraftsNeedViewPermission`` has checked the permission), from ``queryset``.
     ``related()`` loads what the read serializer shows, in a fixed number of queries."""
 
-    permission_classes = [DjangoModelPermissionsOrAnonReadOnly, DraftsNeedViewPermission]
+    permission_classes = [
+        DjangoModelPermissionsOrAnonReadOnly,
+        DraftsNeedViewPermission,
+        EditorialRules,
+    ]
+
+    def check_editorial_rules(self, row):
+        """Raise PermissionDenied when the user may not change ``row`` (``claims.services``)."""
 
     def public_queryset(self):
         raise NotImplementedError
@@ -177,6 +186,11 @@ class WritableGatedViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Rea
         return {"Location": url} if url else {}
 
 
+def request_data(request):
+    """A body's fields, or for a DELETE sent without a body, the query string's."""
+    return request.data if request.data else request.query_params
+
+
 def _links_in_order():
     return StanceLink.objects.select_related(
         "evidence__source__publisher", "evidence__source__via__publisher", "evidence__author"
@@ -198,6 +212,9 @@ class ClaimViewSet(WritableGatedViewSet):
 
     def public_queryset(self):
         return Claim.objects.published()
+
+    def check_editorial_rules(self, claim):
+        services.check_may_change(claim, by=self.request.user)
 
     def related(self, queryset, *, public):
         # Counterclaims only to claims the reader may see.
@@ -361,8 +378,9 @@ class EvidenceViewSet(WritableGatedViewSet):
 @documented(
     read=serializers.StanceLinkSerializer, write=serializers.StanceLinkSerializer, tags=["evidence"]
 )
-class StanceLinkViewSet(WritableGatedViewSet):
-    """Links between a claim and a piece of evidence: the stance, why it matters, the order."""
+class StanceLinkViewSet(mixins.DestroyModelMixin, WritableGatedViewSet):
+    """Links between a claim and a piece of evidence: the stance, why it matters, the order.
+    Deleting one takes the evidence off the claim (the evidence itself stays)."""
 
     queryset = StanceLink.objects.all()
     serializer_class = serializers.StanceLinkSerializer
@@ -372,19 +390,45 @@ class StanceLinkViewSet(WritableGatedViewSet):
     def public_queryset(self):
         return StanceLink.objects.filter(claim__in=Claim.objects.published())
 
+    def check_editorial_rules(self, link):
+        services.check_may_change(link.claim, by=self.request.user)
+
+    @extend_schema(
+        request=serializers.CorrectionFieldsSerializer,
+        responses={204: None},
+        description="Take a piece of evidence off a claim. For a published claim, send "
+        "`correction_note` (or an editor's `minor`) in the body: a 400 without either.",
+    )
+    def destroy(self, request, *args, **kwargs):
+        return super().destroy(request, *args, **kwargs)
+
+    def perform_destroy(self, link):
+        change = serializers.CorrectionFieldsSerializer(data=request_data(self.request))
+        change.is_valid(raise_exception=True)
+        try:
+            services.delete_stance_link(link, by=self.request.user, **change.validated_data)
+        except DjangoValidationError as error:
+            serializers.raise_as_drf(error)
+
 
 @documented(
     read=serializers.CounterclaimSerializer,
     write=serializers.CounterclaimSerializer,
     tags=["claims"],
 )
-class CounterclaimViewSet(WritableGatedViewSet):
+class CounterclaimViewSet(mixins.DestroyModelMixin, WritableGatedViewSet):
     """Links from a tracked claim (``response``) to the claim it answers (``original``)."""
 
     queryset = Counterclaim.objects.all()
     serializer_class = serializers.CounterclaimSerializer
     filterset_class = filters.CounterclaimFilter
     lookup_value_regex = r"[0-9]+"
+
+    def check_editorial_rules(self, link):
+        services.check_may_link(link.original, link.response, by=self.request.user)
+
+    def perform_destroy(self, link):
+        services.delete_counterclaim(link, by=self.request.user)
 
     def public_queryset(self):
         published = Claim.objects.published()

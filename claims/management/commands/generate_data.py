@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from claims import rules
 from claims.cache import bump as bump_public_cache
 from claims.management.progress import Progress
 from claims.models import (
@@ -356,19 +357,8 @@ class Command(BaseCommand):
         )
 
     def _history(self, claim):
-        """The workflow steps that led to the claim's status, as ``Claim.publish`` records."""
-        steps = {
-            Claim.Status.DRAFT: [],
-            Claim.Status.IN_REVIEW: [(Claim.Status.DRAFT, Claim.Status.IN_REVIEW)],
-            Claim.Status.PUBLISHED: [
-                (Claim.Status.DRAFT, Claim.Status.IN_REVIEW),
-                (Claim.Status.IN_REVIEW, Claim.Status.PUBLISHED),
-            ],
-        }
-        steps[Claim.Status.RETRACTED] = [
-            *steps[Claim.Status.PUBLISHED],
-            (Claim.Status.PUBLISHED, Claim.Status.RETRACTED),
-        ]
+        """The workflow steps that led to the claim's status (the editorial rules' own
+        transitions), as ``Claim.publish`` records them."""
         at = claim.published_at or claim.created_at
         return [
             ClaimTransition(
@@ -378,5 +368,5 @@ class Command(BaseCommand):
                 at=at,
                 note=claim.retraction_note if target == Claim.Status.RETRACTED else "",
             )
-            for source, target in steps[claim.status]
+            for source, target, *_ in rules.path_to(claim.status)
         ]

@@ -6,7 +6,10 @@ verdict and ruling: they have no evidence here yet, and publishing stays an edit
 
 Upserts by stable keys, so running the same file twice adds nothing: a claimant is its name
 and kind, a source its URL (or, untitled and without one, who published it), a claim its
-claimant and exact quote. Every rejected row is reported with its line and the reason. By
+claimant and exact quote. A row for a claim that exists updates its summary, date said,
+verdict and ruling through ``claims.services``, like any other door: as ``--user`` (the
+system when not given), and for a published claim only with ``--correction-note`` (or an
+editor's ``--minor``). Every rejected row is reported with its line and the reason. By
 default every good row lands; with ``--atomic`` a single bad row rejects the whole file.
 """
 
@@ -17,12 +20,14 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 from django.utils.text import Truncator, slugify
 from simple_history.utils import bulk_create_with_history
 
+from claims import services
 from claims.api.renderers import FORMULA_PREFIXES
 from claims.cache import bump as bump_public_cache
 from claims.management.progress import Progress
@@ -116,8 +121,33 @@ class Command(BaseCommand):
             "--atomic", action="store_true", help="All rows or none: one bad row rejects the file."
         )
         parser.add_argument("--batch-size", type=int, default=2000)
+        parser.add_argument(
+            "--user",
+            help="Username the changes are made as; their editorial role applies "
+            "(docs/editorial-rules.md). Default: the system.",
+        )
+        parser.add_argument(
+            "--correction-note",
+            default="",
+            help="Public correction note for every material change this file makes to a "
+            "published claim (without it, or --minor, such rows are rejected).",
+        )
+        parser.add_argument(
+            "--minor",
+            action="store_true",
+            help="Editors only: the file's changes to published claims are minor; they are "
+            "listed publicly as updates.",
+        )
 
     def handle(self, *args, file, format, dry_run, atomic, batch_size, **options):
+        self.by = None
+        if options["user"]:
+            try:
+                self.by = get_user_model().objects.get(username=options["user"])
+            except get_user_model().DoesNotExist:
+                raise CommandError(f"No user named {options['user']!r}.") from None
+        self.correction = {"correction_note": options["correction_note"], "minor": options["minor"]}
+        self.updated, self.refused = 0, []
         try:
             text = file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
@@ -136,8 +166,7 @@ class Command(BaseCommand):
                 rows.append(self.checked(parse(line, record)))
             except Rejected as exc:
                 rejected.append((line, str(exc)))
-        for line, reason in rejected:
-            self.stderr.write(f"line {line}: rejected: {reason}")
+        self.report(rejected)
         if atomic and rejected:
             raise CommandError(
                 f"{len(rejected)} of {len(records)} rows rejected; --atomic: nothing imported."
@@ -145,14 +174,25 @@ class Command(BaseCommand):
         # One transaction for --atomic (and --dry-run, rolled back); otherwise one per batch.
         with transaction.atomic() if atomic or dry_run else contextlib.nullcontext():
             added = self.save(rows, batch_size, atomic=atomic)
+            self.report(self.refused)
+            if atomic and self.refused:
+                raise CommandError(
+                    f"{len(self.refused)} rows refused by the editorial rules; --atomic: "
+                    "nothing imported."
+                )
             if dry_run:
                 transaction.set_rollback(True)
         bump_public_cache()  # bulk writes send no signals
-        verb = "would add" if dry_run else "added"
+        verb, updated = ("would add", "would update") if dry_run else ("added", "updated")
+        present = len(rows) - added - self.updated - len(self.refused)
         self.stdout.write(
-            f"{len(records)} rows read: {verb} {added} claims, "
-            f"{len(rows) - added} already present, {len(rejected)} rejected."
+            f"{len(records)} rows read: {verb} {added} claims, {updated} {self.updated}, "
+            f"{present} already present, {len(rejected) + len(self.refused)} rejected."
         )
+
+    def report(self, rejected):
+        for line, reason in rejected:
+            self.stderr.write(f"line {line}: rejected: {reason}")
 
     # Reading one record into a Row; raises Rejected with the reason.
 
@@ -257,7 +297,10 @@ class Command(BaseCommand):
             "actor_slugs": set(Actor.objects.values_list("slug", flat=True)),
             "sources": {source_key(*rest): pk for pk, *rest in sources},
             "topics": {t.name: t for t in Topic.objects.all()},
-            "claims": set(Claim.objects.values_list("claimant_id", "quote")),
+            "claims": {
+                (claimant, quote): pk
+                for pk, claimant, quote in Claim.objects.values_list("pk", "claimant_id", "quote")
+            },
         }
 
     def save(self, rows, batch_size, *, atomic):
@@ -299,8 +342,9 @@ class Command(BaseCommand):
         for row in batch:
             actor = known["actors"][row.claimant, row.claimant_kind]
             if (actor.pk, row.quote) in known["claims"]:
+                self.update(row, known["claims"][actor.pk, row.quote])
                 continue
-            known["claims"].add((actor.pk, row.quote))
+            known["claims"][actor.pk, row.quote] = None  # added below
             # Found by URL, else by title; without either, an untitled document from the
             # claimant (never an invented title).
             key = row.source_url or (
@@ -336,5 +380,28 @@ class Command(BaseCommand):
                     known["topics"][name] = Topic.objects.create(name=name[:100])
                 links.append(Claim.topics.through(claim=claim, topic=known["topics"][name]))
         bulk_insert(Claim, claims)
+        for claim in claims:
+            known["claims"][claim.claimant_id, claim.quote] = claim.pk
         Claim.topics.through.objects.bulk_create(links, ignore_conflicts=True)
         return len(claims)
+
+    def update(self, row, pk):
+        """Bring an existing claim up to date with ``row``, through the editorial rules."""
+        if pk is None:  # the same claim twice in one file: the first row holds
+            return
+        claim = Claim.objects.get(pk=pk)
+        fields = {
+            "summary": row.summary or claim.summary,
+            "said_on": row.said_on or claim.said_on,
+            "verdict": row.verdict,
+            "ruling": row.ruling or claim.ruling,
+        }
+        if all(getattr(claim, name) == value for name, value in fields.items()):
+            return
+        try:
+            services.change_claim(claim, by=self.by, **self.correction, **fields)
+        except (ValidationError, PermissionDenied) as error:
+            reasons = error.messages if isinstance(error, ValidationError) else [str(error)]
+            self.refused.append((row.line, f"claim {pk}: {' '.join(reasons)}"))
+        else:
+            self.updated += 1

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from claims import services
 from claims.models import Claim, Counterclaim, Evidence, StanceLink, Topic, Verdict
 from claims.synthetic import has_synthetic_claims
 from sources.models import Actor, Affiliation, Source
@@ -138,24 +139,32 @@ class Command(BaseCommand):
             )
             count("evidence", new)
 
+        # Links go through the editorial rules like any other door's: evidence that a newer
+        # demo data set adds to a claim already published is listed publicly as an update.
         for row in data["stances"]:
-            _, new = StanceLink.objects.get_or_create(
+            link = StanceLink(
                 claim=claims[row["claim"]],
                 evidence=evidence[row["evidence"]],
-                defaults={
-                    "stance": row["stance"],
-                    "note": row.get("note", ""),
-                    "position": row.get("position", 0),
-                },
+                stance=row["stance"],
+                note=row.get("note", ""),
+                position=row.get("position", 0),
             )
+            new = not StanceLink.objects.filter(claim=link.claim, evidence=link.evidence).exists()
+            if new:
+                services.save_stance_link(link, by=None, minor=True)
             count("stance links", new)
 
         for row in data["counterclaims"]:
-            _, new = Counterclaim.objects.get_or_create(
+            link = Counterclaim(
                 original=claims[row["answers"]],
                 response=claims[row["claim"]],
-                defaults={"note": row.get("note", "")},
+                note=row.get("note", ""),
             )
+            new = not Counterclaim.objects.filter(
+                original=link.original, response=link.response
+            ).exists()
+            if new:
+                services.save_counterclaim(link, by=None)
             count("counterclaims", new)
 
         # Publish last: publication needs the evidence links in place.
