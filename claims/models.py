@@ -397,6 +397,8 @@ class Claim(QuoteChecked, Versioned):
             errors["said_on"] = "A claim cannot have been said in the future."
         if self.status in self.PUBLIC_STATUSES:
             errors.update(self._missing_for_publication(check_evidence=False))
+        if self.status == self.Status.RETRACTED and not self.retraction_note.strip():
+            errors["retraction_note"] = "A retracted claim keeps its public retraction note."
         if errors:
             raise ValidationError(errors)
 

@@ -62,7 +62,7 @@ def posted(claim, **changes):
         "topics": [],
         "verdict": claim.verdict_id,
         "ruling": claim.ruling,
-        "retraction_note": "",
+        "retraction_note": claim.retraction_note,
         "slug": claim.slug,
         "loaded_version": claim.version,
         "stance_links-TOTAL_FORMS": len(links),

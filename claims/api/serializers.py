@@ -1,14 +1,15 @@
 """JSON shapes of the API. Read serializers nest what a reader needs to make sense of a row;
 write serializers take ids and slugs and run the model's own validation."""
 
+import contextlib
 import copy
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.settings import api_settings
 
 from claims import services
@@ -252,8 +253,16 @@ class CorrectionFieldsSerializer(serializers.Serializer):
     )
 
 
-def raise_as_drf(error):
-    raise serializers.ValidationError(drf_errors(error)) from error
+@contextlib.contextmanager
+def editorial_errors():
+    """The refusals of ``claims.services`` as API errors: a 400 keyed by the field to fix, or
+    a 403 that says why (DRF would replace a Django PermissionDenied's reason by its own)."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(drf_errors(error)) from error
+    except PermissionDenied as error:
+        raise exceptions.PermissionDenied(str(error)) from error
 
 
 class ClaimWriteSerializer(
@@ -302,16 +311,12 @@ class ClaimWriteSerializer(
     def create(self, validated_data):
         validated_data.pop("correction_note", None)
         validated_data.pop("minor", None)
-        try:
+        with editorial_errors():
             return services.create_claim(by=self.context["request"].user, **validated_data)
-        except DjangoValidationError as error:
-            raise_as_drf(error)
 
     def update(self, instance, validated_data):
-        try:
+        with editorial_errors():
             services.change_claim(instance, by=self.context["request"].user, **validated_data)
-        except DjangoValidationError as error:
-            raise_as_drf(error)
         return instance
 
 
@@ -494,12 +499,10 @@ class StanceLinkSerializer(
         link = self.instance or StanceLink()
         for name, value in data.items():
             setattr(link, name, value)
-        try:
+        with editorial_errors():
             self.instance = services.save_stance_link(
                 link, by=self.context["request"].user, correction_note=note, minor=minor
             )
-        except DjangoValidationError as error:
-            raise_as_drf(error)
         return self.instance
 
 
@@ -516,10 +519,8 @@ class CounterclaimSerializer(ModelValidationMixin, serializers.ModelSerializer):
         link = self.instance or Counterclaim()
         for name, value in {**self.validated_data, **kwargs}.items():
             setattr(link, name, value)
-        try:
+        with editorial_errors():
             self.instance = services.save_counterclaim(link, by=self.context["request"].user)
-        except DjangoValidationError as error:
-            raise_as_drf(error)
         return self.instance
 
 

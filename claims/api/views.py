@@ -405,10 +405,8 @@ class StanceLinkViewSet(mixins.DestroyModelMixin, WritableGatedViewSet):
     def perform_destroy(self, link):
         change = serializers.CorrectionFieldsSerializer(data=request_data(self.request))
         change.is_valid(raise_exception=True)
-        try:
+        with serializers.editorial_errors():
             services.delete_stance_link(link, by=self.request.user, **change.validated_data)
-        except DjangoValidationError as error:
-            serializers.raise_as_drf(error)
 
 
 @documented(
@@ -428,7 +426,8 @@ class CounterclaimViewSet(mixins.DestroyModelMixin, WritableGatedViewSet):
         services.check_may_link(link.original, link.response, by=self.request.user)
 
     def perform_destroy(self, link):
-        services.delete_counterclaim(link, by=self.request.user)
+        with serializers.editorial_errors():
+            services.delete_counterclaim(link, by=self.request.user)
 
     def public_queryset(self):
         published = Claim.objects.published()
