@@ -390,3 +390,63 @@ def test_the_rules_page_shows_the_rules_in_the_code():
     assert rules.transitions_table() in page
     for name in rules.MATERIAL:
         assert f"`{name}`" in page
+
+
+# The workflow's steps, on the doors that take them: the admin's actions, the API's endpoints
+# and the model's methods (the shell, management commands).
+
+STEPS = {
+    # step: (status it starts from, status it ends in, roles that may take it)
+    "submit_for_review": ("draft", "in_review", {"fact-checker", "editor"}),
+    "send_back_to_draft": ("in_review", "draft", {"editor"}),
+    "publish": ("in_review", "published", {"editor"}),
+    "retract": ("published", "retracted", {"editor"}),
+}
+ENDPOINTS = {
+    "submit_for_review": "submit",
+    "send_back_to_draft": "send-back",
+    "publish": "publish",
+    "retract": "retract",
+}
+
+
+def take_step(door, step, claim, user, client):
+    if door == "admin action":
+        if user is not None:
+            client.force_login(user)
+        client.post(
+            reverse("admin:claims_claim_changelist"),
+            {"action": step, "_selected_action": [claim.pk]},
+        )
+    elif door == "API":
+        _api(user).post(
+            f"/api/v1/claims/{claim.pk}/{ENDPOINTS[step]}/", {"note": "Withdrawn."}, format="json"
+        )
+    else:
+        try:
+            if step == "retract":
+                claim.retract("Withdrawn.", by=user or AnonymousUser())
+            else:
+                getattr(claim, step)(by=user or AnonymousUser())
+        except (PermissionDenied, ValidationError):
+            pass
+
+
+@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("step", list(STEPS))
+@pytest.mark.parametrize("door", ["admin action", "API", "shell"])
+def test_every_door_takes_only_the_steps_the_rules_allow(
+    door, step, role, status, make, users, client
+):
+    claim = make.claim(status=status)
+    if status == Claim.Status.PUBLISHED:
+        Claim.objects.filter(pk=claim.pk).update(retraction_note="Withdrawn.")
+        claim.refresh_from_db()
+    steps_before = claim.transitions.count()
+    take_step(door, step, claim, users[role], client)
+    source, target, roles = STEPS[step]
+    allowed = status == source and role in roles
+    claim.refresh_from_db()
+    assert claim.status == (target if allowed else status)
+    assert claim.transitions.count() == steps_before + allowed

@@ -394,10 +394,21 @@ class StanceLinkViewSet(mixins.DestroyModelMixin, WritableGatedViewSet):
         services.check_may_change(link.claim, by=self.request.user)
 
     @extend_schema(
-        request=serializers.CorrectionFieldsSerializer,
+        tags=["evidence"],
+        parameters=[
+            OpenApiParameter(
+                "correction_note",
+                OpenApiTypes.STR,
+                description="The public correction note (also accepted in a JSON body).",
+            ),
+            OpenApiParameter(
+                "minor", OpenApiTypes.BOOL, description="Editors only: a minor change."
+            ),
+        ],
         responses={204: None},
-        description="Take a piece of evidence off a claim. For a published claim, send "
-        "`correction_note` (or an editor's `minor`) in the body: a 400 without either.",
+        description="Take a piece of evidence off a claim (the evidence itself stays). For a "
+        "published or retracted claim, send `correction_note` (or an editor's `minor`): a "
+        "400 without either. See docs/editorial-rules.md.",
     )
     def destroy(self, request, *args, **kwargs):
         return super().destroy(request, *args, **kwargs)
@@ -424,6 +435,14 @@ class CounterclaimViewSet(mixins.DestroyModelMixin, WritableGatedViewSet):
 
     def check_editorial_rules(self, link):
         services.check_may_link(link.original, link.response, by=self.request.user)
+
+    @extend_schema(
+        tags=["claims"],
+        description="Remove a counterclaim link (the claims stay). Needs the right to change "
+        "each claim whose page shows it: see docs/editorial-rules.md.",
+    )
+    def destroy(self, request, *args, **kwargs):
+        return super().destroy(request, *args, **kwargs)
 
     def perform_destroy(self, link):
         with serializers.editorial_errors():
