@@ -5,9 +5,9 @@ ETag changes whenever its body would.
 A read of one row answers with ``"<version>.<digest>"``: the row's version, and a digest of
 the body it sent. The version alone is not enough: the body also shows related rows (a
 claim's evidence, stances, sources, claimant, topics, corrections, counterclaims; the claims a
-piece of evidence serves; a source's publisher and authors) that change without the row's
-version, and a conditional GET (If-None-Match) would be answered 304 with a stale body. A
-write answers with ``"<version>"``, the version it made.
+piece of evidence serves; a source's publisher, authors and the document it is known through)
+that change without the row's version, and a conditional GET (If-None-Match) would be
+answered 304 with a stale body. A write answers with ``"<version>"``, the version it made.
 
 A write to an existing row must send back in If-Match an ETag that names the current version.
 The precondition is about the row the write changes, so only the version is compared: a client
