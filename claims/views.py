@@ -80,9 +80,12 @@ def results_page(form, number):
 
 
 def _claim_etag(request, pk, slug=None):
-    """The claim's version and the public cache's generation: the page also shows sources,
-    people and evidence whose changes do not all touch the claim, and any change retires the
-    generation (claims.cache), so a page that changed is never answered 304."""
+    """The claim's ``updated_at`` and the public cache's generation: the page also shows
+    sources, people, topics, evidence, corrections and counterclaims whose changes do not all
+    touch the claim, and any change to them retires the generation (claims.cache), so a page
+    that changed is never answered 304 (tests/test_etags.py changes each of them). Unlike the
+    API's digest of the body, this answers a revalidation with one query and no rendering;
+    the price is a new ETag after any write, even one the page does not show."""
     updated = _published().filter(pk=pk).values_list("updated_at", flat=True).first()
     return f"{pk}-{updated.timestamp()}-{request_generation(request)}" if updated else None
 

@@ -623,8 +623,11 @@ class StaleWriteSerializer(serializers.Serializer):
     """The answer to a write based on an older version of the row (412)."""
 
     detail = serializers.CharField()
-    etag = serializers.CharField(help_text="The current ETag, to send in If-Match.")
+    etag = serializers.CharField(
+        help_text='The current version\'s ETag (`"<version>"`), to send in If-Match.'
+    )
     changed = serializers.DictField(
         child=serializers.CharField(),
-        help_text="Each field changed since the version sent, with its value now.",
+        help_text="Each field changed since the version sent, with its value now; empty when "
+        "If-Match named no single version (weak ETags, several versions, none of ours).",
     )

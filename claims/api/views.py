@@ -28,7 +28,7 @@ from claims.api.permissions import (
     EditorialRules,
     wants_drafts,
 )
-from claims.api.preconditions import check_if_match, etag_header, stale
+from claims.api.preconditions import check_if_match, etag_header, stale, with_read_etag
 from claims.api.renderers import CSVRenderer, JSONLDRenderer
 from claims.claimreview import rating_bounds, reviewable
 from claims.models import Claim, Correction, Counterclaim, Evidence, StanceLink, Topic, Verdict
@@ -44,25 +44,43 @@ INCLUDE_DRAFTS_PARAMETER = OpenApiParameter(
 )
 
 
-ETAG_HEADER = OpenApiParameter(
+READ_ETAG_HEADER = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200],
+    description='`"<version>.<digest>"`: the row\'s version and a digest of this body. It '
+    "changes whenever the body does, also when only related rows changed (a claim's "
+    "evidence, stances, sources, claimant, topics, corrections or counterclaims; the claims a "
+    "piece of evidence serves; a source's publisher or authors), so If-None-Match gets 304 "
+    "only while the body is the same. Send it back in If-Match to change the row: only its "
+    "version is compared.",
+)
+WRITE_ETAG_HEADER = OpenApiParameter(
     "ETag",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     response=[200, 201],
-    description="The row's version. Send it back in If-Match to change the row.",
+    description='`"<version>"`: the version this write made. Send it in If-Match for the next '
+    "change.",
 )
 IF_MATCH_HEADER = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     required=True,
-    description="The ETag of the version you are changing, as the last GET returned it. "
-    "412 when the row changed since, 428 without it. `*` overwrites any version.",
+    description="The ETag of the version you are changing, as the last GET "
+    '(`"<version>.<digest>"`), write or 412 (`"<version>"`) gave it; several may be sent, '
+    "separated by commas. Only the version is compared: a change to related rows since your "
+    "GET does not refuse the write, a change to the row itself does (412). Weak ETags "
+    '(`W/"…"`) never match (strong comparison, RFC 9110): 412. Malformed (an unquoted '
+    "`12`): 400. Missing: 428. `*` overwrites any version.",
 )
 PRECONDITION_RESPONSES = {
     412: OpenApiResponse(
         serializers.StaleWriteSerializer,
-        description="The row changed after the version sent in If-Match; nothing was saved.",
+        description="The row changed after the version sent in If-Match (or If-Match held "
+        "only weak ETags, or none the API gave); nothing was saved.",
     ),
     428: OpenApiResponse(
         serializers.DetailSerializer, description="If-Match is missing; nothing was saved."
@@ -77,10 +95,11 @@ def documented(*, read, write=None, tags):
 
     def decorate(viewset):
         versioned = issubclass(viewset.queryset.model, Versioned)
-        etag = [ETAG_HEADER] if versioned else []
+        read_etag = [READ_ETAG_HEADER] if versioned else []
+        etag = [WRITE_ETAG_HEADER] if versioned else []
         views = {
             "list": extend_schema(tags=tags, parameters=[INCLUDE_DRAFTS_PARAMETER]),
-            "retrieve": extend_schema(tags=tags, parameters=[INCLUDE_DRAFTS_PARAMETER, *etag]),
+            "retrieve": extend_schema(tags=tags, parameters=[INCLUDE_DRAFTS_PARAMETER, *read_etag]),
         }
         if write is not None:
             views["create"] = extend_schema(
@@ -149,7 +168,7 @@ class WritableGatedViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Rea
 
     def retrieve(self, request, *args, **kwargs):
         row = self.get_object()
-        return Response(self.get_serializer(row).data, headers=etag_header(row))
+        return with_read_etag(Response(self.get_serializer(row).data), row)
 
     @transaction.atomic
     def create(self, request, *args, **kwargs):
