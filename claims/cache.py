@@ -14,6 +14,7 @@ import time
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import get_cache_key, learn_cache_key
@@ -39,9 +40,16 @@ def request_generation(request):
     return request._public_cache_generation
 
 
-def bump(**kwargs):
-    """Retire every cached public response (a signal receiver, or called directly)."""
+def _retire():
     cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+def bump(**kwargs):
+    """Retire every cached public response (a signal receiver, or called directly): now, and
+    again once the write's transaction commits, because a reader served between the two saw
+    the old rows and may have cached them under the new generation."""
+    _retire()
+    transaction.on_commit(_retire)
 
 
 def connect_signals():

@@ -2,6 +2,7 @@
 changed claim is never served stale; editors always bypass the cache."""
 
 import pytest
+from django.db import transaction
 
 from claims.models import Claim, StanceLink
 
@@ -82,3 +83,16 @@ def test_conditional_get_answers_304_from_the_cache(client, make):
     etag = fetch(client, url)["ETag"]
     response = client.get(url, headers={"If-None-Match": etag})
     assert response.status_code == 304
+
+
+def test_a_write_retires_the_cache_again_when_it_commits(make, django_capture_on_commit_callbacks):
+    # A reader served between the write and its commit sees the old rows and caches them
+    # under the generation the write set: the commit must retire that too.
+    from claims.cache import generation
+
+    claim = make.claim()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        claim.summary = "Renamed inside a transaction"
+        claim.save()
+        during = generation()
+    assert generation() != during
