@@ -165,6 +165,10 @@ STORAGES = {
     },
 }
 
+# How many reverse proxies in front of the app set X-Forwarded-For / X-Forwarded-Proto. With
+# none (the default) those headers come from the client and are ignored: client addresses
+# (rate limits, login lockouts, logs) are the socket's. Wired up by the hardening work.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
