@@ -17,6 +17,15 @@ def validate_web_url(value):
     _web_url(value)
 
 
+def has_web_scheme(value):
+    """Whether ``value`` starts with a web scheme and ``://``, in any case: what the database
+    constraints check and what templates link by. Nothing may come before the scheme, not
+    even a space, which a browser would strip (`` javascript:`` runs)."""
+    return isinstance(value, str) and value.lower().startswith(
+        tuple(f"{scheme}://" for scheme in WEB_SCHEMES)
+    )
+
+
 def validate_url_list(value):
     """sameAs links are stored as a JSON list; each item must be an http(s) URL."""
     if not isinstance(value, list):
