@@ -12,14 +12,16 @@ def bulk_insert(model, objs, *, using="default"):
     """Insert ``objs``, unsaved instances of ``model``, and set their primary keys, as
     ``bulk_create`` does: no ``save()``, no signals, database triggers do fire. Returns the
     inserted objects. On PostgreSQL the keys are drawn from the table's sequence first, then
-    the rows are copied in; field values are prepared as a save would (``auto_now``, JSON)."""
+    the rows are copied in; field values are prepared as a save would (``auto_now``, JSON).
+    A row the database refuses raises Django's ``IntegrityError``, as from ``bulk_create``
+    (COPY goes through psycopg's own cursor, whose errors Django does not translate)."""
     connection = connections[using]
     if connection.vendor != "postgresql" or not objs:
         return model._base_manager.using(using).bulk_create(objs)
     meta = model._meta
     fields = [field for field in meta.concrete_fields if not field.generated]
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
             [meta.db_table, meta.pk.column, len(objs)],

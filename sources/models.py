@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from sources.concurrency import Versioned
-from sources.validators import validate_url_list
+from sources.validators import WEB_SCHEMES, validate_url_list, validate_web_url
 
 
 def unique_slug(instance, text, *, field="slug", max_length=80, taken=None):
@@ -38,6 +38,28 @@ def unique_slug(instance, text, *, field="slug", max_length=80, taken=None):
     if taken is not None:
         taken.add(slug)
     return slug
+
+
+def web_address(field):
+    """The database's half of ``validate_web_url``: ``field`` starts with a web scheme and
+    ``://``, in any case. LIKE, not a regular expression, so that SQLite checks it without
+    Django's REGEXP function."""
+    return Q(
+        *(Q(**{f"{field}__istartswith": f"{scheme}://"}) for scheme in WEB_SCHEMES),
+        _connector=Q.OR,
+    )
+
+
+# ``same_as`` as JSON text: an array of strings, each starting with a web scheme (any case).
+# Inside a string, a backslash and the character after it are read as a pair, so an escaped
+# quote does not end the string. The check reads the text because SQLite allows no subquery
+# in a CHECK constraint (json_each is out); one expression then serves both databases:
+# PostgreSQL casts its jsonb to text, SQLite stores text. Both read the pattern the same way
+# (PostgreSQL's ~*, Python's re on SQLite). SQLite has no REGEXP of its own; Django adds it
+# to its connections, so the sqlite3 shell cannot add actors or change ``same_as``.
+_SCHEMES = "|".join(WEB_SCHEMES)
+_WEB_STRING = rf'"(?:{_SCHEMES})://(?:[^"\\]|\\.)*"'
+SAME_AS_PATTERN = rf"^\[\s*(?:{_WEB_STRING}(?:\s*,\s*{_WEB_STRING})*)?\s*\]$"
 
 
 class Actor(models.Model):
@@ -83,6 +105,11 @@ class Actor(models.Model):
                 condition=Q(kind__in=["person", "organization"]), name="actor_kind_valid"
             ),
             models.CheckConstraint(condition=~Q(name=""), name="actor_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(same_as__iregex=SAME_AS_PATTERN),
+                name="actor_same_as_web_addresses",
+                violation_error_message="Each sameAs link must be a web address (http or https).",
+            ),
         ]
 
     def __str__(self):
@@ -164,8 +191,10 @@ class Source(Versioned):
     )
     slug = models.SlugField(max_length=80, blank=True)
     kind = models.CharField(max_length=30, choices=Kind.choices, db_index=True)
-    url = models.URLField("URL", max_length=500, blank=True)
-    archive_url = models.URLField("archive URL", max_length=500, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True, validators=[validate_web_url])
+    archive_url = models.URLField(
+        "archive URL", max_length=500, blank=True, validators=[validate_web_url]
+    )
     publisher = models.ForeignKey(
         Actor,
         on_delete=models.PROTECT,
@@ -227,6 +256,16 @@ class Source(Versioned):
                 ),
             ),
             models.CheckConstraint(condition=~Q(via=F("id")), name="source_not_via_itself"),
+            models.CheckConstraint(
+                condition=Q(url="") | web_address("url"),
+                name="source_url_web_address",
+                violation_error_message="The URL must be a web address (http or https).",
+            ),
+            models.CheckConstraint(
+                condition=Q(archive_url="") | web_address("archive_url"),
+                name="source_archive_url_web_address",
+                violation_error_message="The archive URL must be a web address (http or https).",
+            ),
         ]
         # In the default order, so that a list of sources stops after a page; date filters
         # use it too.

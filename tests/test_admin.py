@@ -210,21 +210,44 @@ def test_bad_claim_input_gets_a_form_error_and_saves_nothing(
     assert Claim.objects.values().get(pk=claim.pk) == before
 
 
-def test_invalid_source_url_gets_a_form_error(editor_client):
+@pytest.mark.parametrize("field", ["url", "archive_url"])
+@pytest.mark.parametrize(
+    "value", ["not a url", "javascript:alert(1)", "JaVaScRiPt:alert(1)", "ftp://example.org/file"]
+)
+def test_a_source_link_that_is_not_a_web_address_gets_a_form_error(editor_client, field, value):
     response = editor_client.post(
         admin_url(Source, "add"),
         {
             "title": "Bad link",
             "kind": "website",
             "language": "en",
-            "url": "not a url",
+            "url": "",
+            "archive_url": "",
+            field: value,
             **management_form("claims", 0),
             **management_form("evidence", 0),
         },
     )
     assert response.status_code == 200
-    assert "url" in response.context["adminform"].form.errors
+    assert set(response.context["adminform"].form.errors) == {field}
     assert not Source.objects.filter(title="Bad link").exists()
+
+
+@pytest.mark.parametrize("value", ['["javascript:alert(1)"]', '["ftp://example.org/file"]'])
+def test_a_same_as_link_that_is_not_a_web_address_gets_a_form_error(editor_client, value):
+    response = editor_client.post(
+        admin_url(Actor, "add"),
+        {
+            "name": "Bad link",
+            "slug": "bad-link",
+            "kind": "person",
+            "same_as": value,
+            **management_form("affiliations", 0),
+        },
+    )
+    assert response.status_code == 200
+    assert set(response.context["adminform"].form.errors) == {"same_as"}
+    assert not Actor.objects.filter(name="Bad link").exists()
 
 
 def test_duplicated_stance_link_gets_a_form_error_and_saves_nothing(editor_client, make):

@@ -1,5 +1,8 @@
 """Bulk inserts (sources.bulk): COPY on PostgreSQL, bulk_create elsewhere, the same rows."""
 
+import pytest
+from django.db import IntegrityError, transaction
+
 from claims.models import Claim
 from sources.bulk import bulk_insert
 
@@ -34,3 +37,10 @@ def test_bulk_inserted_rows_are_whole_and_have_their_keys(make):
 
 def test_nothing_to_insert_is_fine(db):
     assert bulk_insert(Claim, []) == []
+
+
+def test_a_row_the_database_refuses_is_an_integrity_error_as_with_bulk_create(make):
+    template = make.claim(status=Claim.Status.DRAFT, evidence=0)
+    row = Claim(quote="", summary="Empty", claimant=template.claimant, source=template.source)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk_insert(Claim, [row])

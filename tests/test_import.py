@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from claims.models import Claim
+from sources.models import Source
 
 REVIEW = {
     "@context": "https://schema.org",
@@ -66,6 +67,31 @@ def test_other_publishers_scales_are_mapped_and_bad_rows_reported_by_line(tmp_pa
     claim = Claim.objects.get()
     assert claim.verdict.slug == "false"  # 2 of 1..10 is nearest to our worst
     assert claim.claimant.name == "A Mayor" and claim.source.url == "https://news.example/a"
+
+
+def test_a_source_url_that_is_not_a_web_address_is_rejected_by_line(tmp_path, db):
+    def appearing_at(url, quote):
+        item = {**REVIEW["itemReviewed"], "appearance": [{"url": url, "headline": "B"}]}
+        return {**REVIEW, "claimReviewed": quote, "itemReviewed": item}
+
+    reviews = [
+        REVIEW,
+        appearing_at("javascript:alert(1)", "Scripted words"),
+        appearing_at("ftp://news.example/b", "Words on FTP"),
+    ]
+    text = json.dumps(reviews, indent=1)
+    starts = [n for n, line in enumerate(text.splitlines(), 1) if line == " {"]
+    path = tmp_path / "reviews.json"
+    path.write_text(text)
+    with pytest.raises(CommandError, match="nothing imported"):
+        run(path, "--atomic")
+    assert not Claim.objects.exists()
+    report = run(path)
+    for start, url in zip(starts[1:], ["javascript:alert(1)", "ftp://news.example/b"], strict=True):
+        reason = f"source URL is not a web address (http or https): {url!r}"
+        assert f"line {start}: rejected: {reason}" in report.splitlines()
+    assert list(Claim.objects.values_list("quote", flat=True)) == [REVIEW["claimReviewed"]]
+    assert list(Source.objects.values_list("url", flat=True)) == ["https://news.example/a"]
 
 
 def test_csv_export_imports_with_bad_rows_and_atomic(tmp_path, api_client, make, editor_api):

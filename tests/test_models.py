@@ -9,7 +9,8 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from claims.models import Claim, Counterclaim, Evidence, StanceLink, Topic, Verdict
-from sources.models import Actor, Affiliation
+from sources.bulk import bulk_insert
+from sources.models import Actor, Affiliation, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -112,11 +113,72 @@ def test_future_dates_are_refused_by_validation(make):
     assert "published_on" in excinfo.value.message_dict
 
 
-def test_same_as_links_must_be_urls(make):
-    actor = make.actor(same_as=["https://www.wikidata.org/wiki/Q1", "not a url"])
+def test_same_as_links_must_be_urls(db):
+    actor = Actor(name="A", kind=Actor.Kind.PERSON, same_as=["https://example.org/", "not a url"])
     with pytest.raises(ValidationError) as excinfo:
         actor.full_clean()
     assert "same_as" in excinfo.value.message_dict
+
+
+# Not web addresses: what a browser would run or open in place of a page, and FTP (which
+# URLField's own validator accepts).
+NOT_WEB = [
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    " javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "//evil.example/",
+    "ftp://example.org/file",
+]
+
+
+@pytest.mark.parametrize("field", ["url", "archive_url"])
+def test_source_links_are_web_addresses_whatever_writes_them(make, field):
+    source = make.source(**{field: "https://example.org/a"})
+    row = Source(title="A", kind=Source.Kind.WEBSITE, **{field: "ftp://example.org/a"})
+    with pytest.raises(ValidationError) as excinfo:
+        row.full_clean()
+    assert field in excinfo.value.message_dict
+    for bad in NOT_WEB:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Source.objects.filter(pk=source.pk).update(**{field: bad})
+        for insert in (Source.objects.bulk_create, lambda rows: bulk_insert(Source, rows)):
+            with pytest.raises(IntegrityError), transaction.atomic():
+                insert([Source(title="Bulk", kind=Source.Kind.WEBSITE, **{field: bad})])
+    for good in ["HTTPS://EXAMPLE.ORG/B", "http://example.org/c", ""]:
+        Source.objects.filter(pk=source.pk).update(**{field: good})
+    assert not Source.objects.filter(title="Bulk").exists()
+
+
+def test_same_as_holds_only_web_addresses_whatever_writes_it(make):
+    actor = make.actor(same_as=["https://www.wikidata.org/wiki/Q1"])
+    with pytest.raises(ValidationError) as excinfo:
+        Actor(name="A", kind=Actor.Kind.PERSON, same_as=["ftp://example.org/a"]).full_clean()
+    assert "same_as" in excinfo.value.message_dict
+    bad_lists = [[url] for url in NOT_WEB] + [
+        ["https://example.org/ok", "javascript:alert(1)"],
+        "https://example.org/not-in-a-list",
+        {"url": "https://example.org/"},
+        [1],
+    ]
+    for bad in bad_lists:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Actor.objects.filter(pk=actor.pk).update(same_as=bad)
+        for insert in (Actor.objects.bulk_create, lambda rows: bulk_insert(Actor, rows)):
+            with pytest.raises(IntegrityError), transaction.atomic():
+                insert([Actor(name="Bulk", slug="bulk", kind=Actor.Kind.PERSON, same_as=bad)])
+    # Quotes and backslashes inside a link are escaped in the JSON text, not ends of it.
+    odd = [
+        'https://example.org/"quoted"',
+        "https://example.org/back\\",
+        'https://x/", "javascript:',
+    ]
+    for good in [[], ["HTTP://EXAMPLE.ORG/A", "https://example.org/b"], odd]:
+        Actor.objects.filter(pk=actor.pk).update(same_as=good)
+        actor.refresh_from_db()
+        assert actor.same_as == good
+    assert not Actor.objects.filter(name="Bulk").exists()
 
 
 def test_slugs_are_made_from_names_and_stay_unique(make):

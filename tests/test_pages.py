@@ -1,15 +1,18 @@
 """The public reader site, page by page, as a reader (and a search engine) meets it."""
 
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from claims.models import Claim, Counterclaim, Evidence, StanceLink, Verdict
-from sources.models import Actor, Affiliation
+from claims.templatetags.claims_tags import web_url
+from sources.models import Actor, Affiliation, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -435,3 +438,57 @@ def test_shared_evidence_is_listed_once_on_its_source_page(client, make):
         claim.publish()
     page = get(client, reverse("claims:source", args=[source.pk, source.slug]))
     assert page.count("Shared finding.") == 1
+
+
+NOT_WEB = [
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    " javascript:alert(1)",
+    "java\nscript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "//evil.example/",
+    "ftp://example.org/file",
+    "",
+    None,
+]
+
+
+@pytest.mark.parametrize("value", NOT_WEB)
+def test_web_url_filter_drops_what_is_not_a_web_address(value):
+    assert web_url(value) == ""
+
+
+@pytest.mark.parametrize(
+    "value", ["http://example.org/a", "https://example.org/a?b=c#d", "HTTPS://EXAMPLE.ORG/"]
+)
+def test_web_url_filter_keeps_web_addresses(value):
+    assert web_url(value) == value
+
+
+def hrefs(html):
+    return re.findall(r'href="([^"]*)"', html)
+
+
+def test_stored_links_are_linked_only_when_they_are_web_addresses():
+    """Rows the database would refuse today, as if stored before it did: not one link runs
+    script or is empty; web addresses are linked."""
+    bad = "javascript:alert(1)"
+    source = Source(pk=1, slug="s", title="T", kind=Source.Kind.WEBSITE, url=bad, archive_url=bad)
+    actor = Actor(pk=1, slug="a", name="A", kind=Actor.Kind.PERSON, same_as=[bad])
+    pages = [
+        render_to_string("claims/includes/source_link.html", {"source": source}),
+        render_to_string("claims/source_detail.html", {"source": source}),
+        render_to_string("claims/actor_detail.html", {"actor": actor}),
+    ]
+    for page in pages:
+        assert all(href.startswith(("/", "#")) for href in hrefs(page)), page
+    assert "original" not in pages[0] and "archived copy" not in pages[0]
+    good = "https://example.org/a"
+    source.url, source.archive_url, actor.same_as = good, good, [good]
+    assert (
+        hrefs(render_to_string("claims/includes/source_link.html", {"source": source})).count(good)
+        == 2
+    )
+    assert hrefs(render_to_string("claims/source_detail.html", {"source": source})).count(good) == 2
+    assert good in hrefs(render_to_string("claims/actor_detail.html", {"actor": actor}))

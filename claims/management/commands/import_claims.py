@@ -34,6 +34,7 @@ from claims.management.progress import Progress
 from claims.models import Claim, Topic, Verdict
 from sources.bulk import bulk_insert
 from sources.models import Actor, Source, unique_slug
+from sources.validators import validate_web_url
 
 
 class Rejected(Exception):
@@ -270,6 +271,14 @@ class Command(BaseCommand):
             raise Rejected("claimant name longer than 200 characters")
         if len(row.source_title) > 300 or len(row.source_url) > 500:
             raise Rejected("source title or URL too long")
+        if row.source_url:
+            # Sources are written in bulk, without the model's validation.
+            try:
+                validate_web_url(row.source_url)
+            except ValidationError:
+                raise Rejected(
+                    f"source URL is not a web address (http or https): {row.source_url!r}"
+                ) from None
         claim = Claim(quote=row.quote, summary=row.summary, said_on=row.said_on, ruling=row.ruling)
         try:
             claim.full_clean(
