@@ -97,6 +97,15 @@ class ClaimAdminForm(VersionedForm, CorrectionFields):
         return data
 
 
+class UserFormMixin:
+    """Gives the admin's form the user who is saving: the editorial rules depend on who."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+
 class UserFormSet(forms.BaseInlineFormSet):
     """An inline formset that knows who is saving (set by ``UserInlineMixin``)."""
 
@@ -307,7 +316,7 @@ class ClaimTransitionInline(admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(QuoteCheckDisplay, VersionedAdminMixin, HistoryAdmin):
+class ClaimAdmin(UserFormMixin, QuoteCheckDisplay, VersionedAdminMixin, HistoryAdmin):
     list_display = [
         "summary",
         "claimant",
@@ -381,11 +390,6 @@ class ClaimAdmin(QuoteCheckDisplay, VersionedAdminMixin, HistoryAdmin):
                 fields.append("minor")
             fieldsets.insert(3, ("Public correction", {"fields": fields}))
         return fieldsets
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.user = request.user
-        return form
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -495,7 +499,7 @@ class StanceLinkAdminForm(forms.ModelForm, CorrectionFields):
 
 
 @admin.register(StanceLink)
-class StanceLinkAdmin(HistoryAdmin):
+class StanceLinkAdmin(UserFormMixin, HistoryAdmin):
     list_display = ["claim", "stance", "evidence", "position"]
     list_select_related = ["claim", "evidence"]
     list_filter = ["stance"]
@@ -503,11 +507,6 @@ class StanceLinkAdmin(HistoryAdmin):
     autocomplete_fields = ["claim", "evidence"]
     form = StanceLinkAdminForm
     fields = ["claim", "evidence", "stance", "note", "position", "correction_note", "minor"]
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.user = request.user
-        return form
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -565,17 +564,12 @@ class CounterclaimAdminForm(forms.ModelForm):
 
 
 @admin.register(Counterclaim)
-class CounterclaimAdmin(HistoryAdmin):
+class CounterclaimAdmin(UserFormMixin, HistoryAdmin):
     list_display = ["response", "original", "note"]
     list_select_related = ["response", "original"]
     search_fields = ["response__summary", "original__summary", "note"]
     autocomplete_fields = ["original", "response"]
     form = CounterclaimAdminForm
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.user = request.user
-        return form
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)

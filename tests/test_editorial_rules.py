@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -20,6 +19,7 @@ from claims import rules, services
 from claims.models import Claim, Correction, StanceLink
 from tests.conftest import token_client
 from tests.test_editorial import admin_change, posted
+from tests.test_import import run as run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -175,17 +175,7 @@ def import_upsert(claim, user, kind, make, tmp_path, users):
         args += ["--correction-note", NOTE]
     elif kind == "minor":
         args.append("--minor")
-    errors = []
-
-    class Out:
-        def write(self, text, *args, **kwargs):
-            errors.append(text)
-
-        def flush(self):
-            pass
-
-    call_command("import_claims", str(path), *args, stdout=Out(), stderr=Out())
-    report = "".join(errors)
+    report = run_import(path, *args)
     if "updated 1" in report:
         return "saved", ""
     if "Sign in" in report:
