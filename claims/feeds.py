@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from claims.models import Claim, Correction, Topic
+from sources.models import Actor
 
 FEED_LENGTH = 30
 
@@ -66,7 +67,9 @@ class TopicClaimsFeed(LatestClaimsFeed):
 
 class ActorClaimsFeed(LatestClaimsFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Claim.objects.published().claimants(), slug=slug)
+        # Every public actor's page links its feed; one who said nothing public has an
+        # empty feed, as its page has an empty list.
+        return get_object_or_404(Actor.objects.published(), slug=slug)
 
     def title(self, actor):
         return f"{settings.SITE_NAME}: claims by {actor.name}"

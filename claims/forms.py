@@ -87,8 +87,12 @@ class ClaimFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.claims = claims
         self.fields["topic"].queryset = Topic.objects.published()
-        # EXISTS rather than IN: the select's first choices are then found by probing the
-        # claims' foreign-key indexes, not by reading every public claim.
+        # Who said, and where, one of ``claims``: public actors and sources by definition
+        # (``Actor.objects.published()`` starts from the same claims), and only those, since
+        # one who only published a source would filter the list down to nothing. Asked
+        # through the claims alone: EXISTS rather than IN, so that the select's first choices
+        # are found by probing the claims' foreign-key indexes, not by reading every public
+        # claim; adding the actors' gate made PostgreSQL do that (4 to 110 ms at 100,000).
         self.fields["claimant"].queryset = Actor.objects.filter(
             Exists(claims.filter(claimant=OuterRef("pk")))
         )

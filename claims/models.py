@@ -1,9 +1,11 @@
 """Claims, the evidence that rebuts or supports them, and the rules that decide what is public.
 
-One gate for visibility: ``Claim.objects.published()``. Every public path (pages, API, feeds,
-sitemap, search, exports) starts from it, and the public sources, actors, evidence and topics
-are derived from it (``published().sources()``, ``Evidence.objects.published()``...), so a draft
-cannot leak through any of them.
+One gate for visibility: ``Claim.objects.published()``. Every row a public path (pages, API,
+feeds, sitemap, search, exports) names comes from a ``published()`` queryset method derived
+from it: ``StanceLink``, ``Evidence``, ``Counterclaim``, ``Correction`` and ``Topic`` here;
+``Source``, ``Actor`` and ``Affiliation`` in ``sources``, which start from what public claims
+and their evidence cite (``cites_source``, ``cites_actor``, installed by ``claims.apps``). So a
+draft cannot leak through any of them.
 """
 
 from operator import attrgetter, itemgetter
@@ -178,27 +180,6 @@ class ClaimQuerySet(models.QuerySet):
             .values_list("pk", SearchRank(F("search_vector"), terms))[:SEARCH_CANDIDATES]
         )
         return [pk for pk, _ in sorted(candidates, key=itemgetter(1), reverse=True)]
-
-    def sources(self):
-        """The sources these claims quote or draw evidence from, and the documents those are
-        known through."""
-        cited = Q(pk__in=self.values("source")) | Q(
-            pk__in=StanceLink.objects.filter(claim__in=self).values("evidence__source")
-        )
-        reports_cited = Exists(Source.objects.filter(cited, via=OuterRef("pk")))
-        return Source.objects.filter(cited | Q(reports_cited))
-
-    def claimants(self):
-        """Who said these claims."""
-        return Actor.objects.filter(pk__in=self.values("claimant"))
-
-    def actors(self):
-        """Who said these claims, found their evidence, or published their sources."""
-        return Actor.objects.filter(
-            Q(pk__in=self.values("claimant"))
-            | Q(pk__in=StanceLink.objects.filter(claim__in=self).values("evidence__author"))
-            | Q(pk__in=self.sources().values("publisher"))
-        )
 
 
 class QuoteCheck(models.TextChoices):
@@ -519,23 +500,17 @@ class Claim(QuoteChecked, Versioned):
             by=by,
         )
 
-    # Counterclaims, read from both ends.
-
-    def answers(self):
-        """Claims this claim answers or rebuts."""
-        return Claim.objects.filter(response_links__response=self)
-
-    def answered_by(self):
-        """Claims that answer or rebut this one."""
-        return Claim.objects.filter(original_links__original=self)
-
     def public_exchange(self):
         """(the public claims this one answers, the public claims that answer it), with
-        their claimants and verdicts, in one query: what the claim page shows."""
-        public = Claim.objects.published()
-        links = Counterclaim.objects.filter(
-            Q(response=self, original__in=public) | Q(original=self, response__in=public)
-        ).select_related(
+        their claimants and verdicts, in one query: what the claim page shows, its links of
+        ``Counterclaim.objects.published()``. An editor's preview of a claim that is not public
+        yet shows the links readers will see once it is: those to public claims."""
+        if self.is_public:
+            links = Counterclaim.objects.published()
+        else:
+            public = Claim.objects.published()
+            links = Counterclaim.objects.filter(Q(original__in=public) | Q(response__in=public))
+        links = links.filter(Q(response=self) | Q(original=self)).select_related(
             "original__claimant", "original__verdict", "response__claimant", "response__verdict"
         )
         answers, answered_by = [], []
@@ -628,14 +603,9 @@ class Correction(models.Model):
 
 class EvidenceQuerySet(models.QuerySet):
     def published(self):
-        """Evidence the public may see: what serves at least one published claim."""
-        return self.filter(
-            Exists(
-                StanceLink.objects.filter(
-                    evidence=OuterRef("pk"), claim__in=Claim.objects.published()
-                )
-            )
-        )
+        """Evidence the public may see: what serves at least one public claim (through a
+        public stance link)."""
+        return self.filter(Exists(StanceLink.objects.published().filter(evidence=OuterRef("pk"))))
 
 
 class Evidence(QuoteChecked, Versioned):
@@ -677,6 +647,13 @@ class Evidence(QuoteChecked, Versioned):
         Claim.touch(self.stance_links.values("claim"))
 
 
+class StanceLinkQuerySet(models.QuerySet):
+    def published(self):
+        """Links the public may see: those of public claims. A public piece of evidence may
+        also serve a draft; that link, its stance and its note stay hidden."""
+        return self.filter(claim__in=Claim.objects.published())
+
+
 class StanceLink(models.Model):
     """How a piece of evidence bears on a claim, and why, in the editor's order."""
 
@@ -693,6 +670,7 @@ class StanceLink(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0)
 
+    objects = StanceLinkQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -718,6 +696,14 @@ class StanceLink(models.Model):
         return super().delete(*args, **kwargs)
 
 
+class CounterclaimQuerySet(models.QuerySet):
+    def published(self):
+        """Exchanges the public may see: both claims public. A public claim answered by a
+        draft shows no sign of it."""
+        public = Claim.objects.published()
+        return self.filter(original__in=public, response__in=public)
+
+
 class Counterclaim(models.Model):
     """A tracked claim (``response``) that answers or rebuts another (``original``)."""
 
@@ -725,6 +711,7 @@ class Counterclaim(models.Model):
     response = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="original_links")
     note = models.CharField(max_length=300, blank=True)
 
+    objects = CounterclaimQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -752,3 +739,24 @@ class Counterclaim(models.Model):
     def clean(self):
         if self.original_id and self.original_id == self.response_id:
             raise ValidationError("A claim cannot answer itself.")
+
+
+# Where the gate of provenance starts (``sources.gate``, installed by ``claims.apps``): the
+# sources app may not import this one, so it is told how to find what public rows cite.
+
+
+def cites_source():
+    """True of a source that a public claim is quoted from, or public evidence drawn from
+    (evidence is public through its public stance links: asked of them directly, one
+    subquery fewer for the database to plan)."""
+    return Q(Exists(Claim.objects.published().filter(source=OuterRef("pk")))) | Q(
+        Exists(StanceLink.objects.published().filter(evidence__source=OuterRef("pk")))
+    )
+
+
+def cites_actor():
+    """True of a person or an organization who said a public claim, or found (or said) a piece
+    of public evidence."""
+    return Q(Exists(Claim.objects.published().filter(claimant=OuterRef("pk")))) | Q(
+        Exists(StanceLink.objects.published().filter(evidence__author=OuterRef("pk")))
+    )

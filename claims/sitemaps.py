@@ -4,6 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from claims.models import Claim, Topic
+from sources.models import Actor, Source
 
 
 class ClaimSitemap(Sitemap):
@@ -21,7 +22,7 @@ class ActorSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Claim.objects.published().actors().order_by("pk")
+        return Actor.objects.published().order_by("pk")
 
     def location(self, actor):
         return reverse("claims:actor", args=[actor.slug])
@@ -31,7 +32,7 @@ class SourceSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Claim.objects.published().sources().order_by("pk")
+        return Source.objects.published().order_by("pk")
 
     def location(self, source):
         return reverse("claims:source", args=[source.pk, source.slug])

@@ -1,9 +1,11 @@
-"""Public pages. Every queryset here starts from ``Claim.objects.published()``: a draft or a
-claim in review can reach no page, list, feed or count."""
+"""Public pages. Every row they name comes from a ``published()`` queryset method
+(``Claim.objects.published()``, ``Source.objects.published()``, ``Affiliation.objects.published()``
+...): a draft or a claim in review, or anything known only from one, can reach no page, list,
+feed or count."""
 
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import condition, require_safe
@@ -24,7 +26,7 @@ from claims.models import (
 )
 from claims.pagination import IdsFirstPaginator
 from claims.quotes import mark_passages
-from sources.models import Affiliation
+from sources.models import Actor, Affiliation, Source
 
 CLAIMS_PER_PAGE = 20
 # Public pages may be kept by browsers and shared caches for a short while; claim pages are
@@ -92,22 +94,26 @@ def _claim_etag(request, pk, slug=None):
 
 def _claim_page(request, claims, pk, *, preview=False):
     """Render one claim's page from ``claims`` (the public gate, or everything for a preview)."""
-    # Most claims have no corrections and are in no exchange: flags on the claim's row spare
-    # them those queries.
+    # Most claims have no corrections and are in no exchange, and many claimants have no
+    # affiliation: flags on the claim's row spare them those queries (the affiliations' gate
+    # costs milliseconds to build and plan).
     in_exchange = Exists(
         Counterclaim.objects.filter(Q(original=OuterRef("pk")) | Q(response=OuterRef("pk")))
     )
     corrected = Exists(Correction.objects.filter(claim=OuterRef("pk")))
+    affiliated = Exists(Affiliation.objects.filter(person=OuterRef("claimant")))
     claim = get_object_or_404(
-        claims.with_related()
-        .annotate(in_exchange=in_exchange, corrected=corrected)
-        .prefetch_related(
-            Prefetch(
-                "claimant__affiliations",
-                queryset=Affiliation.objects.select_related("organization"),
-            )
+        claims.with_related().annotate(
+            in_exchange=in_exchange, corrected=corrected, affiliated=affiliated
         ),
         pk=pk,
+    )
+    # An editor's preview shows every tie of the claimant; readers only the public ones.
+    affiliations = Affiliation.objects.all() if preview else Affiliation.objects.published()
+    affiliations = (
+        affiliations.filter(person=claim.claimant_id).select_related("organization")
+        if claim.affiliated
+        else []
     )
     corrections = (
         claim.corrections.select_related("verdict_before", "verdict_after")
@@ -126,6 +132,7 @@ def _claim_page(request, claims, pk, *, preview=False):
     context = {
         "claim": claim,
         "preview": preview,
+        "affiliations": affiliations,
         "evidence_groups": [group for group in groups if group[2]],
         "corrections": corrections,
         "answers": answers,
@@ -172,16 +179,17 @@ def corrections(request):
 @require_safe
 @public_cache
 def actor_detail(request, slug):
-    actor = get_object_or_404(_published().actors(), slug=slug)
+    actor = get_object_or_404(Actor.objects.published(), slug=slug)
     claims = _published().filter(claimant=actor).for_cards().order_by("-published_at")
     verdict_counts = dict(
         claims.order_by().values("verdict").annotate(n=Count("id")).values_list("verdict", "n")
     )
+    # Both ends of a public tie are public actors, so each name links to its page.
+    affiliations = Affiliation.objects.published()
     context = {
         "actor": actor,
-        "affiliations": actor.affiliations.select_related("organization"),
-        "members": Affiliation.objects.filter(organization=actor).select_related("person"),
-        "public_actor_ids": set(_published().actors().values_list("pk", flat=True)),
+        "affiliations": affiliations.filter(person=actor).select_related("organization"),
+        "members": affiliations.filter(organization=actor).select_related("person"),
         "claims": claims,
         "chart": _verdict_chart(verdict_counts),
     }
@@ -207,17 +215,18 @@ def _verdict_chart(counts, bar_width=200, row_height=24):
 @public_cache
 def source_detail(request, pk, slug=None):
     source = get_object_or_404(
-        _published().sources().select_related("publisher", "via").prefetch_related("authors"),
+        Source.objects.published().select_related("publisher", "via").prefetch_related("authors"),
         pk=pk,
     )
     if slug != source.slug:
         return redirect("claims:source", pk=source.pk, slug=source.slug, permanent=True)
-    published = _published()
     context = {
         "source": source,
-        "claims": published.filter(source=source).for_cards(),
+        "claims": _published().filter(source=source).for_cards(),
         "evidence": Evidence.objects.published().filter(source=source).select_related("author"),
-        "reported_documents": published.sources().filter(via=source).select_related("publisher"),
+        "reported_documents": Source.objects.published()
+        .filter(via=source)
+        .select_related("publisher"),
         "text": _marked_text(source),
     }
     return render(request, "claims/source_detail.html", context)

@@ -1,18 +1,20 @@
 """Provenance: the documents claims and evidence come from, and who says or publishes things.
 
-This app knows nothing of claims. What the public may see of it is decided in the claims app,
-starting from its published-claims queryset (see ``claims.models.ClaimQuerySet``).
+This app knows nothing of claims. What the public may see of it starts from what public claims
+and their evidence cite, which the claims app installs at startup (``sources.gate``); the
+``published()`` querysets here derive the rest from it.
 """
 
 import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from sources import gate
 from sources.concurrency import Versioned
 from sources.validators import WEB_SCHEMES, validate_url_list, validate_web_url
 
@@ -62,6 +64,19 @@ _WEB_STRING = rf'"(?:{_SCHEMES})://(?:[^"\\]|\\.)*"'
 SAME_AS_PATTERN = rf"^\[\s*(?:{_WEB_STRING}(?:\s*,\s*{_WEB_STRING})*)?\s*\]$"
 
 
+class ActorQuerySet(models.QuerySet):
+    def published(self):
+        """People and organizations the public may see: those public rows cite (who said a
+        public claim or found a piece of its evidence; see ``sources.gate``), and who
+        published or wrote a public source, since its page and the API name them."""
+        public_sources = Source.objects.published()
+        return self.filter(
+            Q(gate.cited("actors"))
+            | Q(Exists(public_sources.filter(publisher=OuterRef("pk"))))
+            | Q(Exists(public_sources.filter(authors=OuterRef("pk"))))
+        )
+
+
 class Actor(models.Model):
     """A person or an organization that says or publishes things."""
 
@@ -93,6 +108,7 @@ class Actor(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ActorQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -121,6 +137,18 @@ class Actor(models.Model):
         super().save(*args, **kwargs)
 
 
+class AffiliationQuerySet(models.QuerySet):
+    def published(self):
+        """Ties the public may see: between a public person and a public organization. An
+        affiliation has no status of its own; naming it names both ends, so a person known
+        only from a draft stays off a public organization's page, and the reverse."""
+        public = Actor.objects.published()
+        return self.filter(
+            Exists(public.filter(pk=OuterRef("person"))),
+            Exists(public.filter(pk=OuterRef("organization"))),
+        )
+
+
 class Affiliation(models.Model):
     """A person's tie to an organization: a spokesperson of an agency, a union's president."""
 
@@ -128,6 +156,7 @@ class Affiliation(models.Model):
     organization = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="affiliates")
     role = models.CharField(max_length=200, blank=True)
 
+    objects = AffiliationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -157,6 +186,15 @@ OK_LINK_STATUS = r"^2[0-9][0-9]$"
 
 
 class SourceQuerySet(models.QuerySet):
+    def published(self):
+        """Sources the public may see: those public rows cite (a public claim is quoted from
+        it or draws evidence from it; see ``sources.gate``), and the documents those are known
+        through (``via``), which their pages and the API name. One ``EXISTS`` for both, so
+        that the database plans the citing once: it is nested in the actors' and the
+        affiliations' gates."""
+        cited = Source.objects.filter(gate.cited("sources"))
+        return self.filter(Exists(cited.filter(Q(pk=OuterRef("pk")) | Q(via=OuterRef("pk")))))
+
     def with_broken_links(self):
         """Sources whose URL or archive URL did not answer 2xx when ``check_links`` last
         tried it (a status is an HTTP status code, or the error when there was no answer)."""

@@ -26,7 +26,7 @@ def case(make):
     Affiliation.objects.create(person=person, organization=union, role="president")
     topic = make.topic(name="Detention conditions")
     article = make.source(title="The Daily Article", url="https://news.example.org/a")
-    letter = make.source(title="", kind="letter", via=article)
+    letter = make.source(title="", kind="letter", via=article, publisher=union)
     claim = make.claim(
         claimant=person,
         source=letter,
@@ -89,7 +89,7 @@ def test_claim_page_shows_the_claim_beside_its_evidence(client, case):
 
 
 def test_counterclaim_exchange_shows_on_both_pages(client, case):
-    answer = case.answered_by().get()
+    answer = Counterclaim.objects.published().get(original=case).response
     assert "Answered by" in get(client, case.get_absolute_url())
     page = get(client, answer.get_absolute_url())
     assert "This claim answers" in page and case.summary in page
@@ -203,15 +203,19 @@ def test_claim_page_costs_the_same_queries_for_1_or_50_evidence(client, make):
     assert queries(client, small.get_absolute_url()) == queries(client, big.get_absolute_url())
 
 
-def test_a_claim_without_corrections_or_exchange_asks_nothing_of_them(client, make):
-    plain, full = make.claim(), make.claim()
+def test_a_claim_without_corrections_exchange_or_affiliations_asks_nothing_of_them(client, make):
+    plain, full = make.claim(), make.claim(claimant=make.actor(kind=Actor.Kind.PERSON))
     Counterclaim.objects.create(original=full, response=make.claim())
     full.record_correction("The ruling was reworded.", ["ruling"])
-    # The etag, the claim (flagged), topics, affiliations, evidence, the rating scale.
-    assert queries(client, plain.get_absolute_url()) == 6
+    agency = make.claim().claimant
+    Affiliation.objects.create(person=full.claimant, organization=agency, role="spokesperson")
+    # The etag, the claim (flagged), topics, evidence, the rating scale.
+    assert queries(client, plain.get_absolute_url()) == 5
+    # And the corrections, the exchange, the claimant's public affiliations.
     assert queries(client, full.get_absolute_url()) == 8
     page = client.get(full.get_absolute_url()).content.decode()
     assert "The ruling was reworded." in page and "Answered by" in page
+    assert f"spokesperson, {agency.name}" in page
 
 
 def test_lists_cost_the_same_queries_for_5_or_50_claims(
@@ -244,6 +248,36 @@ def test_claimant_page_lists_claims_and_draws_the_verdict_chart(client, case, ma
     assert "Officers Union" in page
     agency_page = get(client, reverse("claims:actor", args=["border-agency"]))
     assert "https://www.wikidata.org/wiki/Q1" in agency_page
+
+
+def test_no_public_page_names_whom_only_a_draft_knows(client, case, make):
+    """A person known only from a draft, affiliated to a public organization, is named
+    nowhere public (not on the organization's page either) until the draft is published; nor
+    is an organization known only from a draft that a public person is affiliated to."""
+    union = Actor.objects.get(name="Officers Union")
+    person = make.actor(name="Zelmo Person", kind=Actor.Kind.PERSON)
+    Affiliation.objects.create(person=person, organization=union, role="treasurer")
+    draft = make.claim(status=Claim.Status.IN_REVIEW, claimant=person)
+    coalition = make.claim(status=Claim.Status.DRAFT, claimant=make.actor(name="Zelmo Coalition"))
+    Affiliation.objects.create(person=case.claimant, organization=coalition.claimant)
+    union_page = reverse("claims:actor", args=[union.slug])
+    for url in (
+        union_page,
+        reverse("claims:actor", args=[case.claimant.slug]),
+        case.get_absolute_url(),
+        reverse("feeds:actor", args=[union.slug]),
+        reverse("feeds:latest"),
+        "/sitemap.xml",
+        "/api/v1/actors/",
+        f"/api/v1/actors/{union.pk}/",
+        f"/api/v1/claims/{case.pk}/",
+    ):
+        assert "Zelmo" not in get(client, url), url
+    assert "Pat Example" in get(client, union_page)  # the public member still is
+    for actor in (person, coalition.claimant):
+        assert client.get(reverse("claims:actor", args=[actor.slug])).status_code == 404
+    draft.publish()
+    assert "Zelmo Person</a>, treasurer" in get(client, union_page)
 
 
 def test_source_page_shows_claims_quoted_and_evidence_drawn(client, case):

@@ -1,8 +1,9 @@
 """Query-string filters of the list endpoints (django-filter).
 
 Ids and slugs that match nothing give an empty list rather than an error, and do not reveal
-whether an unpublished row exists; malformed values (a date that is not a date, a NUL byte,
-an over-long search) give 400 with the field's error.
+whether an unpublished row exists: a filter that looks through other rows (evidence by the
+claims it serves) looks only through those the reader may see. Malformed values (a date that
+is not a date, a NUL byte, an over-long search) give 400 with the field's error.
 """
 
 import datetime as dt
@@ -13,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django_filters.fields import IsoDateTimeField
 
+from claims.api.permissions import wants_drafts
 from claims.models import Claim, Counterclaim, Evidence, StanceLink
 from sources.models import Actor, Source
 
@@ -57,6 +59,15 @@ class UpdatedSinceFilter(filters.IsoDateTimeFilter):
         kwargs.setdefault("lookup_expr", "gte")
         kwargs.setdefault("help_text", "ISO 8601 date-time: rows changed at or after it.")
         super().__init__(*args, **kwargs)
+
+
+def visible_links(request):
+    """The stance links a filter may look through: the public ones, or every one for an editor
+    who asked for drafts (the view has checked the permission). Through any other, a public
+    piece of evidence would betray a draft it serves, and how."""
+    if request is not None and wants_drafts(request):
+        return StanceLink.objects.all()
+    return StanceLink.objects.published()
 
 
 class StableOrderingFilter(filters.OrderingFilter):
@@ -135,6 +146,7 @@ class ClaimFilter(filters.FilterSet):
         return queryset.search(value)
 
     def with_stance(self, queryset, name, value):
+        # A listed claim's links are exactly as visible as the claim itself.
         links = StanceLink.objects.filter(claim=OuterRef("pk"), stance=value)
         return queryset.filter(Exists(links))
 
@@ -155,12 +167,11 @@ class EvidenceFilter(filters.FilterSet):
         fields = []
 
     def serving(self, queryset, name, value):
-        return queryset.filter(
-            Exists(StanceLink.objects.filter(evidence=OuterRef("pk"), claim=value))
-        )
+        links = visible_links(self.request).filter(evidence=OuterRef("pk"), claim=value)
+        return queryset.filter(Exists(links))
 
     def with_stance(self, queryset, name, value):
-        links = StanceLink.objects.filter(evidence=OuterRef("pk"), stance=value)
+        links = visible_links(self.request).filter(evidence=OuterRef("pk"), stance=value)
         return queryset.filter(Exists(links))
 
 

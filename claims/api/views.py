@@ -1,5 +1,6 @@
-"""API endpoints. Public reads start from the published gate (``Claim.objects.published()`` and
-what is derived from it); only writes and an editor's ``include_drafts`` read see whole tables.
+"""API endpoints. Public reads come from each model's ``published()`` queryset method (the one
+gate, ``Claim.objects.published()``, and what is derived from it); only writes and an editor's
+``include_drafts`` read see whole tables.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -236,22 +237,12 @@ class ClaimViewSet(WritableGatedViewSet):
         services.check_may_change(claim, by=self.request.user)
 
     def related(self, queryset, *, public):
-        # Counterclaims only to claims the reader may see.
-        visible = Claim.objects.published() if public else Claim.objects.all()
+        # Counterclaims only between claims the reader may see.
+        links = Counterclaim.objects.published() if public else Counterclaim.objects.all()
         return queryset.with_related().prefetch_related(
             Prefetch("stance_links", queryset=_links_in_order()),
-            Prefetch(
-                "original_links",
-                queryset=Counterclaim.objects.filter(original__in=visible).select_related(
-                    "original__claimant"
-                ),
-            ),
-            Prefetch(
-                "response_links",
-                queryset=Counterclaim.objects.filter(response__in=visible).select_related(
-                    "response__claimant"
-                ),
-            ),
+            Prefetch("original_links", queryset=links.select_related("original__claimant")),
+            Prefetch("response_links", queryset=links.select_related("response__claimant")),
             Prefetch("corrections", queryset=_corrections()),
         )
 
@@ -386,12 +377,10 @@ class EvidenceViewSet(WritableGatedViewSet):
         return Evidence.objects.published()
 
     def related(self, queryset, *, public):
-        links = StanceLink.objects.select_related("claim")
-        if public:
-            links = links.filter(claim__in=Claim.objects.published())
+        links = StanceLink.objects.published() if public else StanceLink.objects.all()
         return queryset.select_related(
             "source__publisher", "source__via__publisher", "author"
-        ).prefetch_related(Prefetch("stance_links", queryset=links))
+        ).prefetch_related(Prefetch("stance_links", queryset=links.select_related("claim")))
 
 
 @documented(
@@ -407,7 +396,7 @@ class StanceLinkViewSet(mixins.DestroyModelMixin, WritableGatedViewSet):
     lookup_value_regex = r"[0-9]+"
 
     def public_queryset(self):
-        return StanceLink.objects.filter(claim__in=Claim.objects.published())
+        return StanceLink.objects.published()
 
     def check_editorial_rules(self, link):
         services.check_may_change(link.claim, by=self.request.user)
@@ -468,8 +457,7 @@ class CounterclaimViewSet(mixins.DestroyModelMixin, WritableGatedViewSet):
             services.delete_counterclaim(link, by=self.request.user)
 
     def public_queryset(self):
-        published = Claim.objects.published()
-        return Counterclaim.objects.filter(original__in=published, response__in=published)
+        return Counterclaim.objects.published()
 
 
 @documented(
@@ -477,7 +465,8 @@ class CounterclaimViewSet(mixins.DestroyModelMixin, WritableGatedViewSet):
 )
 class SourceViewSet(WritableGatedViewSet):
     """Documents claims are made in and evidence comes from. Public when a published claim
-    quotes it or draws evidence from it, or when such a document is known through it."""
+    quotes it or draws evidence from it, or when such a document is known through it
+    (``Source.objects.published()``)."""
 
     queryset = Source.objects.all()
     serializer_class = serializers.SourceSerializer
@@ -486,7 +475,7 @@ class SourceViewSet(WritableGatedViewSet):
     lookup_value_regex = r"[0-9]+"
 
     def public_queryset(self):
-        return Claim.objects.published().sources()
+        return Source.objects.published()
 
     def related(self, queryset, *, public):
         return queryset.select_related("publisher", "via__publisher", "via__via").prefetch_related(
@@ -498,8 +487,9 @@ class SourceViewSet(WritableGatedViewSet):
     read=serializers.ActorSerializer, write=serializers.ActorWriteSerializer, tags=["sources"]
 )
 class ActorViewSet(WritableGatedViewSet):
-    """People and organizations who make claims, find evidence or publish sources. Public
-    when a published claim, its evidence or its sources name them."""
+    """People and organizations who make claims, find evidence, or publish or write sources.
+    Public when a published claim, its evidence or its sources name them
+    (``Actor.objects.published()``)."""
 
     queryset = Actor.objects.all()
     serializer_class = serializers.ActorSerializer
@@ -508,7 +498,7 @@ class ActorViewSet(WritableGatedViewSet):
     lookup_value_regex = r"[0-9]+"
 
     def public_queryset(self):
-        return Claim.objects.published().actors()
+        return Actor.objects.published()
 
 
 @documented(read=serializers.TopicSerializer, tags=["claims"])
