@@ -167,9 +167,11 @@ STORAGES = {
 
 # How many reverse proxies in front of the app set X-Forwarded-For / X-Forwarded-Proto. With
 # none (the default) those headers come from the client and are ignored: client addresses
-# (rate limits, login lockouts, logs) are the socket's. Wired up by the hardening work.
+# (rate limits, login lockouts, logs) are the socket's (config/client_ip.py), and a request
+# is secure only if it reached the app over TLS.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if TRUSTED_PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
