@@ -137,6 +137,10 @@ if BENCH:
 # to the data retires every cached response at once (claims/cache.py); 0 turns caching off.
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
 
+# Searches of the public claim list per client address, in DRF's syntax ("30/minute"); empty
+# for no limit. Searches served from the public cache do not count (claims/throttling.py).
+SEARCH_THROTTLE = env.str("SEARCH_THROTTLE", default="30/minute")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
