@@ -5,6 +5,7 @@ DEBUG is off unless asked for, and then SECRET_KEY and ALLOWED_HOSTS must be giv
 development default can reach a public server.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -32,7 +33,8 @@ SITE_NAME = env.str("SITE_NAME", default="Counterclaim")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site asks staff for a second factor (accounts/admin_site.py).
+    "accounts.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -49,6 +51,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "accounts",
     "sources",
     "claims",
 ]
@@ -61,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor (accounts/).
+    "django_otp.middleware.OTPMiddleware",
     # Lets every history record name who made the change (docs/history.md).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -70,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "claims.cache.PublicCacheMiddleware",
     "config.db_routers.ReplicaReadsMiddleware",
+    # Last, as django-axes asks: turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -96,6 +106,27 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Editors sign in through the admin; the public site has no accounts.
 LOGIN_URL = "admin:login"
+
+# Login lockouts (django-axes; docs/deploy.md, "Login lockouts"). Its backend comes first so a
+# locked-out client is refused before any backend computes a password hash: repeated wrong
+# guesses cost a database read, not a second of CPU each. Attempts are counted per client
+# address (config/client_ip.py), across usernames, which also counts each username's
+# failures from that address; locking a username everywhere would let anyone lock an editor
+# out. Editors see and clear lockouts in the admin; `manage.py axes_reset` clears them all.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+
+# Two-factor sign-in (django-otp; accounts/): staff may enrol an authenticator app; with
+# ADMIN_REQUIRE_2FA the admin admits only staff who signed in with it.
+ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=False)
+OTP_TOTP_ISSUER = SITE_NAME
 
 WSGI_APPLICATION = "config.wsgi.application"
 
