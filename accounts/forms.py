@@ -12,6 +12,11 @@ class LoginForm(OTPAdminAuthenticationForm):
     who enrolled one (django-otp's form asks everyone). A wrong code is refused like a wrong
     password; django-otp slows down repeated wrong codes for the device."""
 
+    otp_error_messages = {
+        **OTPAdminAuthenticationForm.otp_error_messages,
+        "token_required": "Enter the 6-digit code from your authenticator app.",
+        "invalid_token": "That code is not right. Enter the newest code from your app.",
+    }
     otp_token = forms.CharField(
         label="Authentication code",
         required=False,

@@ -51,12 +51,12 @@ def test_enrol_then_every_login_needs_the_code(client, editor, settings):
     client.post("/admin/logout/")
     without_code = log_in(client)
     assert without_code.status_code == 200
-    assert "Please enter your OTP token" in without_code.text
+    assert "Enter the 6-digit code from your authenticator app" in without_code.text
     assert "_auth_user_id" not in client.session
     valid = {code(device, steps) for steps in (-1, 0, 1)}
     wrong = log_in(client, otp_token=next(c for c in ("000000", "111111") if c not in valid))
     assert wrong.status_code == 200
-    assert "Invalid token" in wrong.text
+    assert "That code is not right" in wrong.text
     assert "_auth_user_id" not in client.session
     assert signed_in(log_in(client, otp_token=code(device, 1)))
     settings.ADMIN_REQUIRE_2FA = True
