@@ -52,3 +52,8 @@ urlpatterns = [
 ]
 if settings.BENCH:
     urlpatterns.insert(0, path("bench/", include("config.bench")))
+
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"
