@@ -26,6 +26,7 @@ from claims.models import (
 )
 from claims.pagination import IdsFirstPaginator
 from claims.quotes import mark_passages
+from claims.throttling import throttle_searches
 from sources.models import Actor, Affiliation, Source
 
 CLAIMS_PER_PAGE = 20
@@ -55,6 +56,7 @@ def home(request):
 
 
 @require_safe
+@throttle_searches
 @public_cache
 def claim_list(request):
     """The searchable, filterable list. htmx requests get only the results fragment."""

@@ -5,6 +5,7 @@ DEBUG is off unless asked for, and then SECRET_KEY and ALLOWED_HOSTS must be giv
 development default can reach a public server.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -33,7 +34,8 @@ SITE_NAME = env.str("SITE_NAME", default="Counterclaim")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site asks staff for a second factor (accounts/admin_site.py).
+    "accounts.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -50,6 +52,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "accounts",
     "sources",
     "claims",
 ]
@@ -65,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor (accounts/).
+    "django_otp.middleware.OTPMiddleware",
     # Lets every history record name who made the change (docs/history.md).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -74,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "claims.cache.PublicCacheMiddleware",
     "config.db_routers.ReplicaReadsMiddleware",
+    # Last, as django-axes asks: turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -100,6 +110,27 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Editors sign in through the admin; the public site has no accounts.
 LOGIN_URL = "admin:login"
+
+# Login lockouts (django-axes; docs/deploy.md, "Login lockouts"). Its backend comes first so a
+# locked-out client is refused before any backend computes a password hash: repeated wrong
+# guesses cost a database read, not a second of CPU each. Attempts are counted per client
+# address (config/client_ip.py), across usernames, which also counts each username's
+# failures from that address; locking a username everywhere would let anyone lock an editor
+# out. Editors see and clear lockouts in the admin; `manage.py axes_reset` clears them all.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+
+# Two-factor sign-in (django-otp; accounts/): staff may enrol an authenticator app; with
+# ADMIN_REQUIRE_2FA the admin admits only staff who signed in with it.
+ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=False)
+OTP_TOTP_ISSUER = SITE_NAME
 
 WSGI_APPLICATION = "config.wsgi.application"
 
@@ -141,6 +172,10 @@ if BENCH:
 # to the data retires every cached response at once (claims/cache.py); 0 turns caching off.
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
 
+# Searches of the public claim list per client address, in DRF's syntax ("30/minute"); empty
+# for no limit. Searches served from the public cache do not count (claims/throttling.py).
+SEARCH_THROTTLE = env.str("SEARCH_THROTTLE", default="30/minute")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -171,9 +206,11 @@ STORAGES = {
 
 # How many reverse proxies in front of the app set X-Forwarded-For / X-Forwarded-Proto. With
 # none (the default) those headers come from the client and are ignored: client addresses
-# (rate limits, login lockouts, logs) are the socket's. Wired up by the hardening work.
+# (rate limits, login lockouts, logs) are the socket's (config/client_ip.py), and a request
+# is secure only if it reached the app over TLS.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if TRUSTED_PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)

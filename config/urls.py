@@ -10,10 +10,6 @@ from claims.feeds import ActorClaimsFeed, CorrectionsFeed, LatestClaimsFeed, Top
 from claims.sitemaps import SITEMAPS
 from config.health import healthz
 
-admin.site.site_header = "Counterclaim curation"
-admin.site.site_title = "Counterclaim"
-admin.site.index_title = "Sources, claims and evidence"
-
 feeds = (
     [
         path("claims/", LatestClaimsFeed(), name="latest"),
@@ -27,6 +23,7 @@ feeds = (
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("account/", include("accounts.urls")),
     path("feeds/", include(feeds)),
     path(
         "sitemap.xml",

@@ -1,6 +1,7 @@
 """The reader site in a real browser: Playwright driving Debian's Chromium, axe-core for
 accessibility. Screenshots of every page type land in test-artifacts/ for people to look at."""
 
+import base64
 import os
 import shutil
 from pathlib import Path
@@ -254,6 +255,7 @@ def test_no_page_violates_the_content_security_policy(browser, site, django_user
         "admin-change-form": f"/admin/claims/claim/{claim.pk}/change/",
         "admin-add-form": "/admin/claims/claim/add/",
         "admin-history": f"/admin/claims/claim/{claim.pk}/history/",
+        "two-factor-setup": "/account/two-factor/",  # the QR code is inline SVG
     }
     for name, path in admin_pages.items():
         collect(name, visit(path))
@@ -265,5 +267,59 @@ def test_no_page_violates_the_content_security_policy(browser, site, django_user
     context.close()
 
     assert {name: found for name, found in violations.items() if found} == {}
-    assert len(violations) == 16  # every page was visited
+    assert len(violations) == 17  # every page was visited
     assert [name for name, header in headers.items() if "default-src 'self'" not in header] == []
+
+
+def axe_violations(page):
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']})"
+    )
+    return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+
+
+def test_refusals_and_two_factor_setup_read_well(browser, site, settings, django_user_model):
+    """The pages that refuse (too many searches, a login lockout) and two-factor setup: what
+    they say, no axe violations, and screenshots in test-artifacts/."""
+    from django_otp.oath import totp
+
+    from tests.conftest import staff_in
+
+    settings.SEARCH_THROTTLE = "1/minute"
+    staff_in(django_user_model, "editor", "Editors")
+    ARTIFACTS.mkdir(exist_ok=True)
+    failures = {}
+    # axe is added as an inline script, which the site's Content-Security-Policy refuses.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+
+    page.goto(f"{site}/claims/?q=detention")
+    assert page.goto(f"{site}/claims/?q=inspection").status == 429
+    assert page.get_by_role("heading", name="Too many searches").is_visible()
+    failures["too-many-searches"] = axe_violations(page)
+    page.screenshot(path=ARTIFACTS / "too-many-searches.png", full_page=True)
+
+    page.goto(f"{site}/admin/login/?next=/admin/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("input[type=submit]")
+    page.get_by_role("link", name="Two-factor sign-in").click()
+    assert page.locator("svg.qr-code").is_visible()
+    failures["two-factor-setup"] = axe_violations(page)
+    page.screenshot(path=ARTIFACTS / "two-factor-setup.png", full_page=True)
+    page.fill("#id_otp_token", f"{totp(base64.b32decode(page.locator('code').inner_text())):06d}")
+    page.get_by_role("button", name="Turn on two-factor sign-in").click()
+    assert page.get_by_text("Two-factor sign-in is on").is_visible()
+
+    other = browser.new_context(viewport={"width": 390, "height": 900}, bypass_csp=True).new_page()
+    for attempt in range(5):
+        other.goto(f"{site}/admin/login/")
+        other.fill("#id_username", "editor")
+        other.fill("#id_password", f"wrong-{attempt}")
+        other.click("input[type=submit]")
+    assert other.get_by_role("heading", name="Too many failed logins").is_visible()
+    failures["lockout"] = axe_violations(other)
+    other.screenshot(path=ARTIFACTS / "lockout-390.png", full_page=True)
+    context.close()
+    assert {name: found for name, found in failures.items() if found} == {}
