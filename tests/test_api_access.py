@@ -2,13 +2,13 @@
 
 import pytest
 from django.test import override_settings
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from claims.api.views import WritableGatedViewSet
 from claims.models import Claim, Counterclaim, Evidence, StanceLink
 from sources.models import Actor, Source
 from tests.conftest import token_client
+from tokens.models import ApiToken
 
 
 def read_etag(client, url):
@@ -87,7 +87,7 @@ def test_a_revoked_token_stops_working(editor, make):
     client = token_client(editor)
     body = new_rows(make)["/api/v1/actors/"]
     assert client.post("/api/v1/actors/", body).status_code == 201
-    Token.objects.filter(user=editor).delete()
+    ApiToken.objects.filter(user=editor).delete()
     assert client.post("/api/v1/actors/", body).status_code == 401
 
 
