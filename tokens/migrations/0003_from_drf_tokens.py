@@ -43,13 +43,14 @@ def from_drf_tokens(apps, schema_editor):
         rows = cursor.fetchall()
     expiry = timezone.now() + datetime.timedelta(days=settings.API_TOKEN_TTL_DAYS)
     for drf_key, user_id, created in rows:
-        token = ApiToken.objects.create(
+        token = ApiToken(
             digest=hash_token(drf_key),
             token_key=drf_key[: CONSTANTS.TOKEN_KEY_LENGTH],
             user_id=user_id,
             expiry=expiry,
             name=NAME,
         )
+        token.save()
         # ``created`` is set on insert (auto_now_add); keep the old token's date.
         ApiToken.objects.filter(pk=token.pk).update(created=_aware(created))
     with connection.cursor() as cursor:
