@@ -286,3 +286,17 @@ def test_editors_may_view_and_delete_tokens_but_not_make_them(editor, fact_check
     assert editor.has_perm("tokens.view_apitoken") and editor.has_perm("tokens.delete_apitoken")
     assert not editor.has_perm("tokens.add_apitoken")
     assert not fact_checker.has_perm("tokens.view_apitoken")
+
+
+def test_the_schema_documents_the_token_endpoints(api_client):
+    schema = api_client.get("/api/schema/?format=json").json()
+    paths = schema["paths"]
+    assert {"get", "post"} <= set(paths["/api/v1/tokens/"])
+    assert set(paths["/api/v1/tokens/{id}/"]) >= {"get", "delete"}
+    assert "post" in paths["/api/v1/tokens/revoke-all/"]
+    assert paths["/api/v1/tokens/"]["post"]["security"] == [{"cookieAuth": []}]
+    shapes = schema["components"]["schemas"]
+    assert "key" in shapes["IssuedApiToken"]["properties"]
+    assert "key" not in shapes["ApiToken"]["properties"]
+    header = schema["components"]["securitySchemes"]["knoxApiToken"]
+    assert (header["in"], header["name"]) == ("header", "Authorization")
