@@ -3,8 +3,8 @@
 ``ApiToken`` is knox's token model itself, swapped in with ``KNOX_TOKEN_MODEL``, rather than a
 row of names beside knox's ``AuthToken``: one row per token, so knox's authentication, its
 deletion of expired tokens and a revocation are single-table operations that cannot leave a
-name without its token, and creating one is knox's own ``create()``. (Knox's migrations still
-make its own, unused, ``knox_authtoken`` table; they do not honour the swap.)
+name without its token, and creating one is knox's own ``create()``. (Knox's migrations
+would still make its own ``knox_authtoken`` table, so settings switch them off.)
 
 What is stored: ``digest``, knox's SHA-512 of the key, and ``token_key``, the key's first
 characters (to find the row to compare). The key itself is shown once, when the token is
