@@ -12,8 +12,19 @@ from sources.models import Actor
 FEED_LENGTH = 30
 
 
+class TextSummaryAtom1Feed(Atom1Feed):
+    """Atom whose entry summaries are declared plain text, as they are: Django's Atom1Feed
+    declares every summary ``type="html"``, so a quote or note with markup in it (``<script>``,
+    an ``<img onerror>``, a ``javascript:`` link) would reach feed readers as markup."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class LatestClaimsFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = TextSummaryAtom1Feed
 
     def title(self):
         return f"{settings.SITE_NAME}: latest fact checks"
@@ -35,7 +46,7 @@ class LatestClaimsFeed(Feed):
         return f"{verdict}: {claim.summary}"
 
     def item_description(self, claim):
-        # Plain text; the feed generator escapes it.
+        # Plain text, declared so (TextSummaryAtom1Feed); the XML writer escapes it.
         return f"{claim.claimant.name}: “{claim.quote}” — {claim.ruling}"
 
     def item_pubdate(self, claim):
@@ -82,7 +93,7 @@ class ActorClaimsFeed(LatestClaimsFeed):
 
 
 class CorrectionsFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = TextSummaryAtom1Feed
 
     def title(self):
         return f"{settings.SITE_NAME}: corrections, updates and retractions"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -57,6 +58,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the public cache, so cached responses get the policy of the running settings.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "config.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -175,9 +179,50 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+# Off unless asked for: both bind every subdomain to HTTPS, and preloading (browsers' built-in
+# list, hstspreload.org) cannot be taken back quickly. `check --deploy` warns until they are on.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (docs/deploy.md). Nothing runs or styles inline: no template has an
+# inline script, style element or attribute, or event handler; htmx's indicator styles are
+# turned off (base.html); the API docs load their set-up script from a URL of their own. So
+# there is no nonce either, which a cached public page could not renew for each reader.
+# data: images are the icons Swagger UI's style sheet draws.
+CONTENT_SECURITY_POLICY = {
+    "default-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+# CSP_REPORT_ONLY sends the same policy as Content-Security-Policy-Report-Only: browsers
+# report what it would refuse (in the console) and refuse nothing. For trying a change.
+if env.bool("CSP_REPORT_ONLY", default=False):
+    SECURE_CSP_REPORT_ONLY = CONTENT_SECURITY_POLICY
+else:
+    SECURE_CSP = CONTENT_SECURITY_POLICY
+
+# Browser features the site never uses, turned off for every page (config/headers.py).
+PERMISSIONS_POLICY_DISABLED = [
+    "accelerometer",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "serial",
+    "usb",
+]
 
 # The REST API (claims/api/). Anyone reads published data; writes need a token or a session
 # and the model permission. Throttle rates look like "60/minute" (DRF's syntax).

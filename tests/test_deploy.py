@@ -107,3 +107,42 @@ def test_backup_round_trip_loses_nothing(tmp_path, make):
     assert changed == []
     assert after == before
     assert Claim.objects.search("detention").exists()  # the search works on restored data
+
+
+# The production settings docs/deploy.md documents ("HTTPS and HSTS").
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "k7Qx2vR9-production-like-secret-Zp4mW8nT1yB6cL3hJ0sD5fG9aE2uI7oY",
+    "ALLOWED_HOSTS": "factcheck.example.org",
+    "CSRF_TRUSTED_ORIGINS": "https://factcheck.example.org",
+    "SECURE_SSL_REDIRECT": "true",
+    "SECURE_HSTS_SECONDS": "31536000",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS": "true",
+    "SECURE_HSTS_PRELOAD": "true",
+    "SECURE_COOKIES": "true",
+}
+
+
+def _check_deploy(**overrides):
+    """`manage.py check --deploy` in a process of its own: settings are read from the
+    environment when they are imported."""
+    env = {**os.environ, **PRODUCTION_ENV, **overrides}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_check_deploy_passes_with_the_documented_production_settings():
+    result = _check_deploy()
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_deploy_warns_without_hsts_subdomains_and_preload():
+    result = _check_deploy(SECURE_HSTS_INCLUDE_SUBDOMAINS="false", SECURE_HSTS_PRELOAD="false")
+    assert result.returncode == 1
+    assert "security.W005" in result.stderr and "security.W021" in result.stderr
