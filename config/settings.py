@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",  # search and trigram lookups; harmless on SQLite
     "django_htmx",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "accounts",
     "sources",
     "claims",
+    "tokens",
 ]
 
 MIDDLEWARE = [
@@ -264,7 +265,7 @@ PERMISSIONS_POLICY_DISABLED = [
 REST_FRAMEWORK = {
     # Token first: an unauthenticated write then gets 401 with WWW-Authenticate: Token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
@@ -285,6 +286,22 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=100)
+
+# API tokens (tokens/): knox stores a digest of each key, never the key, and every token
+# expires; API_TOKEN_TTL_DAYS is the longest life a token may be given (and the default).
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
+if API_TOKEN_TTL_DAYS < 1:
+    raise ImproperlyConfigured("API_TOKEN_TTL_DAYS must be at least 1: every token expires.")
+KNOX_TOKEN_MODEL = "tokens.ApiToken"
+# Knox's migrations make its own token table whatever KNOX_TOKEN_MODEL says; unused, its
+# foreign key to users would still stop `flush` (PostgreSQL's TRUNCATE). Without migrations
+# knox gets no table: its only model is swapped out.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS),
+    # The header the API has always documented: Authorization: Token <key>.
+    "AUTH_HEADER_PREFIX": "Token",
+}
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Counterclaim API",

@@ -5,11 +5,11 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from claims.models import Claim, Evidence, StanceLink, Topic, Verdict
 from sources.models import Actor, Source
+from tokens.models import ApiToken
 
 _counter = itertools.count(1)
 
@@ -136,8 +136,8 @@ def editor_client(client, editor):
 def token_client(user):
     """An API client that authenticates with ``user``'s token, as a script would."""
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, key = ApiToken.objects.issue(user, "tests")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from claims.api import views
 from claims.api.factcheck import FactCheckSearchView
+from tokens.api import ApiTokenViewSet
 
 app_name = "api"
 
@@ -16,6 +17,7 @@ router.register("actors", views.ActorViewSet, basename="actor")
 router.register("topics", views.TopicViewSet, basename="topic")
 router.register("verdicts", views.VerdictViewSet, basename="verdict")
 router.register("corrections", views.CorrectionViewSet, basename="correction")
+router.register("tokens", ApiTokenViewSet, basename="token")
 
 urlpatterns = [
     # The colon is a literal in the path, as in Google's API.

@@ -203,7 +203,8 @@ class WritableGatedViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Rea
     @staticmethod
     def _location(data):
         url = data.get("url") or data.get("api_url")
-        return {"Location": url} if url else {}
+        # A plain str: DRF's Hyperlink is a subclass, which runserver's wsgiref refuses (500).
+        return {"Location": str(url)} if url else {}
 
 
 def request_data(request):
