@@ -202,8 +202,10 @@ class WritableGatedViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Rea
 
     @staticmethod
     def _location(data):
-        url = data.get("url") or data.get("api_url")
-        return {"Location": url} if url else {}
+        # A source's ``url`` is the document's own address; its API address is ``api_url``.
+        # DRF's Hyperlink is a str subclass; WSGI servers accept only str header values.
+        url = data.get("api_url") or data.get("url")
+        return {"Location": str(url)} if url else {}
 
 
 def request_data(request):
