@@ -21,8 +21,8 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from claims.api.filters import MAX_QUERY_LENGTH
 from claims.claimreview import page_url, reviewable
+from claims.filters import MAX_QUERY_LENGTH
 from claims.models import Claim
 from claims.pagination import rows_in_order
 

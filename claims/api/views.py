@@ -341,7 +341,9 @@ class ClaimViewSet(WritableGatedViewSet):
         pagination_class=None,
     )
     def claimreview_list(self, request):
-        claims = self.filter_queryset(reviewable(Claim.objects).with_related())
+        # Filtered among the public claims, as the list is (the same claimants and topics
+        # are known), then only those with a rating to republish.
+        claims = reviewable(self.filter_queryset(Claim.objects.published().with_related()))
         context = {**self.get_serializer_context(), "bounds": rating_bounds()}
         return Response(serializers.ClaimReviewSerializer(claims, many=True, context=context).data)
 
