@@ -17,8 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef
 from django.forms.models import ModelChoiceIterator
 from django_filters.fields import IsoDateTimeField
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.drainage import set_override
 
 from claims.models import Claim, StanceLink, Topic, Verdict
 from sources.models import Actor, Source
@@ -148,12 +147,15 @@ class SlugOrIdField(forms.ModelChoiceField):
         return f"{message}."
 
 
-@extend_schema_field(OpenApiTypes.STR)
 class SlugOrIdFilter(filters.ModelChoiceFilter):
     field_class = SlugOrIdField
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A string in the schema, whatever the model's key (ids are accepted as digits).
+        set_override(self, "field", {"type": "string", "description": self.extra["help_text"]})
 
-@extend_schema_field(OpenApiTypes.DATE)
+
 class IsoDateFilter(filters.DateFilter):
     field_class = IsoDateField
 
