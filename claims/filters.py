@@ -33,8 +33,10 @@ DEPRECATED_ALIASES = {"said_from": "said_after", "said_to": "said_before", "sort
 DEPRECATED_SORTS = {"newest": "-published_at", "oldest": "published_at", "said": "-said_on"}
 
 
-def _quoted(value):
-    return f"“{value}”"
+def _refused(message, value, code):
+    """An error that quotes the value it refuses: as a parameter, since Django and DRF format
+    messages with ``%`` (a value such as ``%s`` must not be read as a placeholder)."""
+    return ValidationError(f"“%(value)s” {message}", code=code, params={"value": value})
 
 
 class IsoDateField(forms.DateField):
@@ -47,8 +49,8 @@ class IsoDateField(forms.DateField):
         try:
             return super().to_python(value)
         except ValidationError as error:
-            message = f"{_quoted(value)} is not a date: write it as YYYY-MM-DD (ISO 8601)."
-            raise ValidationError(message, code="invalid") from error
+            message = "is not a date: write it as YYYY-MM-DD (ISO 8601)."
+            raise _refused(message, value, "invalid") from error
 
 
 class UTCDateTimeField(IsoDateTimeField):
@@ -71,10 +73,7 @@ class NamedChoiceField(filters.fields.ChoiceField):
     def validate(self, value):
         if value and not self.valid_value(value):
             allowed = ", ".join(str(key) for key, _ in self.choices if key)
-            raise ValidationError(
-                f"{_quoted(value)} is not one of the allowed values: {allowed}.",
-                code="invalid_choice",
-            )
+            raise _refused(f"is not one of the allowed values: {allowed}.", value, "invalid_choice")
         super().validate(value)
 
 
@@ -127,18 +126,16 @@ class SlugOrIdField(forms.ModelChoiceField):
             if found is None:
                 rows = list(self.queryset.filter(slug=value)[:2])
                 if len(rows) > 1:
-                    raise ValidationError(
-                        f"{_quoted(value)} is the slug of several {self.noun}s: use the id.",
-                        code="ambiguous",
-                    )
+                    message = f"is the slug of several {self.noun}s: use the id."
+                    raise _refused(message, value, "ambiguous")
                 found = rows[0] if rows else None
         if found is None:
-            raise ValidationError(self.unknown_message(value), code="invalid_choice")
+            raise _refused(self.unknown_message(), value, "invalid_choice")
         self.chosen = found
         return found
 
-    def unknown_message(self, value):
-        message = f"{_quoted(value)} is not the slug or id of a known {self.noun}"
+    def unknown_message(self):
+        message = f"is not the slug or id of a known {self.noun}"
         if not self.list_allowed:
             return f"{message}."
         slugs = list(self.queryset.values_list("slug", flat=True)[: MAX_NAMED_CHOICES + 1])
