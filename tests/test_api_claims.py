@@ -12,6 +12,7 @@ from claims.models import Claim, ClaimQuerySet, Counterclaim, StanceLink, Topic,
 from sources.models import Actor
 
 LIST = "/api/v1/claims/"
+SEARCH = "/api/v1/claims:search?query=detention"
 
 
 def ids(response):
@@ -267,7 +268,7 @@ def test_search_goes_through_the_model_search(api_client, catalogue, monkeypatch
     assert calls == ["jails"]
 
 
-def test_pagination_counts_links_and_caps_page_size(api_client, make, settings):
+def test_pagination_counts_and_links(api_client, make, settings):
     settings.API_MAX_PAGE_SIZE = 3
     for _ in range(5):
         make.claim(evidence=0, status="draft").save()
@@ -283,7 +284,22 @@ def test_pagination_counts_links_and_caps_page_size(api_client, make, settings):
     assert {r["id"] for r in first["results"]} | {r["id"] for r in second["results"]} == set(
         Claim.objects.published().values_list("pk", flat=True)
     )
-    assert len(api_client.get(f"{LIST}?page_size=1000").json()["results"]) == 3
+
+
+@pytest.mark.parametrize("value", ["1000", "0", "-1", "abc", "2.5"])
+def test_one_page_size_rule_for_lists_and_claims_search(api_client, make, settings, value):
+    """A page larger than API_MAX_PAGE_SIZE (or no size at all) is a 400 that says why, on
+    the lists and on claims:search alike; never a smaller page than asked for."""
+    settings.API_MAX_PAGE_SIZE = 3
+    make.claim(quote="Detention words.")
+    for url, name in ((f"{LIST}?page_size=", "page_size"), (f"{SEARCH}&pageSize=", "pageSize")):
+        response = api_client.get(url + value)
+        assert response.status_code == 400, (url, response.content)
+        assert list(response.json()) == [name]
+        if value == "1000":
+            assert response.json()[name][0].startswith("At most 3 results a page")
+    for url in (f"{LIST}?page_size=3", f"{SEARCH}&pageSize=3"):
+        assert api_client.get(url).status_code == 200
 
 
 def test_ordering_ties_are_broken_by_id_so_pages_do_not_overlap(api_client, make):

@@ -21,12 +21,12 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from claims.api.pagination import page_size_field
 from claims.claimreview import page_url, reviewable
 from claims.filters import MAX_QUERY_LENGTH
 from claims.models import Claim
 from claims.pagination import rows_in_order
 
-MAX_PAGE_SIZE = 100
 MAX_OFFSET = 2**31 - 1
 # Python's datetime cannot go further back than this many days from now.
 MAX_AGE_DAYS = 700_000
@@ -84,9 +84,7 @@ class FactCheckQuerySerializer(serializers.Serializer):
         max_value=MAX_AGE_DAYS,
         help_text="Only claims said or reviewed within this many days.",
     )
-    pageSize = serializers.IntegerField(
-        required=False, min_value=1, max_value=MAX_PAGE_SIZE, default=10
-    )
+    pageSize = page_size_field(required=False, default=10)
     pageToken = serializers.CharField(
         required=False, max_length=100, help_text="nextPageToken of the previous response."
     )
@@ -97,6 +95,11 @@ class FactCheckQuerySerializer(serializers.Serializer):
         default=0,
         help_text="Where to start; ignored when pageToken is given.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The lists' rule, with the maximum as it is set now.
+        self.fields["pageSize"] = page_size_field(required=False, default=10)
 
     def validate(self, attrs):
         if not attrs.get("query", "").strip() and not attrs.get("reviewPublisherSiteFilter"):
