@@ -39,7 +39,7 @@ def test_claim_review_follows_schema_org(rf, reviewed, settings):
     assert review["author"] == {
         "@type": "Organization",
         "name": "Fact desk",
-        "url": "https://facts.example.org",
+        "url": "http://facts.example.org/",  # the request's address, as ``url`` (config/site.py)
     }
     assert review["reviewRating"] == {
         "@type": "Rating",

@@ -10,7 +10,6 @@ published (not retracted) claims, newest review first; the text search is the si
 import base64
 import binascii
 import datetime as dt
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Q
@@ -26,15 +25,11 @@ from claims.claimreview import page_url, reviewable
 from claims.filters import MAX_QUERY_LENGTH
 from claims.models import Claim
 from claims.pagination import rows_in_order
+from config.site import site_domain
 
 MAX_OFFSET = 2**31 - 1
 # Python's datetime cannot go further back than this many days from now.
 MAX_AGE_DAYS = 700_000
-
-
-def site_domain():
-    host = urlsplit(settings.SITE_URL).hostname or ""
-    return host.removeprefix("www.")
 
 
 def encode_token(offset):
@@ -125,7 +120,7 @@ class FactCheckReviewSerializer(serializers.Serializer):
     languageCode = serializers.SerializerMethodField()
 
     def get_publisher(self, claim) -> PublisherSerializer:
-        return {"name": settings.SITE_NAME, "site": site_domain()}
+        return {"name": settings.SITE_NAME, "site": site_domain(self.context.get("request"))}
 
     def get_url(self, claim) -> str:
         return page_url(claim, self.context.get("request"))
@@ -206,7 +201,7 @@ class FactCheckSearchView(GenericAPIView):
         if language and language != settings.LANGUAGE_CODE.split("-")[0].lower():
             claims = claims.none()
         site = params.get("reviewPublisherSiteFilter", "").strip().lower().removeprefix("www.")
-        if site and site != site_domain():
+        if site and site != site_domain(request):
             claims = claims.none()
         if "maxAgeDays" in params:
             since = timezone.now() - dt.timedelta(days=params["maxAgeDays"])
