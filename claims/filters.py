@@ -98,7 +98,8 @@ class SlugOrIdField(forms.ModelChoiceField):
 
     Digits are an id first, then a slug. A slug that several rows share (sources' slugs are
     not unique) is refused: the id names one. Junk (NUL bytes, a 30-digit number) is not
-    known rather than a database error. When the queryset is short, the error lists it."""
+    known rather than a database error. With ``list_allowed``, the error lists the slugs when
+    there are few (verdicts, topics); never claimants or sources."""
 
     iterator = BoundedChoiceIterator
     max_choices = 100
@@ -121,7 +122,8 @@ class SlugOrIdField(forms.ModelChoiceField):
         value = str(value).strip()
         found = None
         if "\x00" not in value and len(value) <= 80:
-            if value.isdigit() and int(value) <= MAX_ID:
+            # ASCII digits only: "²" is a digit to str.isdigit() and not to int().
+            if value.isascii() and value.isdigit() and int(value) <= MAX_ID:
                 found = self.queryset.filter(pk=int(value)).first()
             if found is None:
                 rows = list(self.queryset.filter(slug=value)[:2])
@@ -197,6 +199,10 @@ class ClaimFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs["maxlength"] = MAX_QUERY_LENGTH
+        for field in self.fields.values():
+            # The help texts document the API (OpenAPI); the page's labels say it for
+            # readers, and a widget must not point (aria-describedby) at text never shown.
+            field.help_text = ""
 
     def clean(self):
         data = super().clean()

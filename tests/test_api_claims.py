@@ -230,6 +230,7 @@ def test_every_filter(api_client, catalogue, query, expected):
         ("said_before=2025-3-1x", "said_before", "“2025-3-1x” is not a date"),
         # Quoted as a parameter, never read as a format string.
         ("claimant=%25s", "claimant", "“%s” is not the slug or id of a known claimant."),
+        ("claimant=%C2%B2", "claimant", "“²” is not the slug or id of a known claimant."),
         ("said_after=%25(x)s", "said_after", "“%(x)s” is not a date"),
         ("stance=%25d", "stance", "“%d” is not one of the allowed values"),
         ("published_after=03.12.2025", "published_after", "“03.12.2025” is not a date"),
