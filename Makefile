@@ -24,8 +24,12 @@ install: uv
 	$(UV) sync --frozen
 
 # The local demo runs with DEBUG on, on the embedded database unless DATABASE_URL says other.
+# Responses link to the address they were asked at; SITE_URL (links made without a request,
+# by commands and tasks) follows HOST and PORT unless set.
 run: export DEBUG ?= 1
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: setup-demo
+	@echo "Serving http://$(HOST):$(PORT)/ (SITE_URL=$$SITE_URL)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 setup-demo: export DEBUG ?= 1

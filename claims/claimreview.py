@@ -10,6 +10,7 @@ from django.db.models import Max, Min
 from django.utils.text import Truncator
 
 from claims.models import Claim, Verdict
+from config.site import absolute_url
 from sources.models import Actor
 
 # Long quotes are shortened for claimReviewed; the page itself shows the whole quote.
@@ -30,12 +31,8 @@ def rating_bounds():
 
 
 def page_url(claim, request=None):
-    """The claim's public page as an absolute URL: from the request's host when there is one,
-    otherwise from ``SITE_URL``."""
-    path = claim.get_absolute_url()
-    if request is not None:
-        return request.build_absolute_uri(path)
-    return settings.SITE_URL.rstrip("/") + path
+    """The claim's public page as an absolute URL (``config.site``)."""
+    return absolute_url(claim.get_absolute_url(), request)
 
 
 def _actor(actor):
@@ -76,7 +73,11 @@ def claim_review(claim, request=None, *, bounds=None):
         "url": page_url(claim, request),
         "claimReviewed": Truncator(" ".join(claim.quote.split())).chars(CLAIM_REVIEWED_LENGTH),
         "itemReviewed": item,
-        "author": {"@type": "Organization", "name": settings.SITE_NAME, "url": settings.SITE_URL},
+        "author": {
+            "@type": "Organization",
+            "name": settings.SITE_NAME,
+            "url": absolute_url("/", request),
+        },
         "reviewRating": {
             "@type": "Rating",
             "ratingValue": claim.verdict.rating,

@@ -475,7 +475,8 @@ class Claim(QuoteChecked, Versioned):
         """Withdraw a published claim. It stays at its URL with ``note`` as a public notice."""
         transition = self._check("retract", by)
         if not note.strip():
-            raise ValidationError({"retraction_note": "A retraction needs a public note."})
+            # Named after this method's parameter, which is the API's (retract/ takes ``note``).
+            raise ValidationError({"note": "A retraction needs a public note."})
         self.retraction_note = note.strip()
         with transaction.atomic():
             self._record(transition, by, note=self.retraction_note, fields=["retraction_note"])

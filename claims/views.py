@@ -12,7 +12,7 @@ from django.views.decorators.http import condition, require_safe
 
 from claims.cache import request_generation
 from claims.claimreview import claim_review
-from claims.forms import ClaimFilterForm
+from claims.filters import ClaimFilter
 from claims.highlight import highlight
 from claims.models import (
     Claim,
@@ -59,10 +59,12 @@ def home(request):
 @throttle_searches
 @public_cache
 def claim_list(request):
-    """The searchable, filterable list. htmx requests get only the results fragment."""
-    form = ClaimFilterForm(request.GET or None, claims=_published())
+    """The searchable, filterable list, with the API's filters (``claims.filters``). htmx
+    requests get only the results fragment."""
+    claim_filter = ClaimFilter(request.GET or None, queryset=_published(), request=request)
+    form = claim_filter.form
     form.is_valid()  # invalid fields are reported and ignored; the valid ones still apply
-    page = results_page(form, request.GET.get("page"))
+    page = results_page(claim_filter, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
@@ -72,15 +74,36 @@ def claim_list(request):
     return render(request, template, context)
 
 
-def results_page(form, number):
-    """One page of the claims ``form`` selects, with search snippets when it searched. (The
-    search benchmark, ``bench/search_times.py``, measures this.)"""
-    paginator = IdsFirstPaginator(form.filter(), CLAIMS_PER_PAGE, rows=_published().for_cards())
+def results_page(claim_filter, number):
+    """One page of the claims ``claim_filter`` selects, with search snippets when it
+    searched. (The search benchmark, ``bench/search_times.py``, measures this.)"""
+    paginator = IdsFirstPaginator(
+        ordered_results(claim_filter), CLAIMS_PER_PAGE, rows=_published().for_cards()
+    )
     page = paginator.get_page(number)
-    search = form.cleaned_data.get("q") if form.is_bound else ""
+    search = claim_filter.form.cleaned_data.get("q") if claim_filter.is_bound else ""
     if search:
         page.object_list = highlight(page.object_list, search)
     return page
+
+
+def ordered_results(claim_filter):
+    """The claims matching the valid filters, in the chosen order; without one, a search's
+    best matches first, otherwise the newest published. Where the database ranks
+    (PostgreSQL), a search in order of relevance is the list of the ranked ids, best first
+    (``ClaimQuerySet.ranked_ids``), which pages without asking the database again."""
+    if not claim_filter.is_bound:
+        return claim_filter.qs.order_by("-published_at", "-id")
+    data = claim_filter.form.cleaned_data
+    query = data.get("q") or ""
+    if data.get("ordering"):
+        return claim_filter.qs
+    if query:
+        ranked = claim_filter.narrow(claim_filter.queryset).ranked_ids(query)
+        if ranked is not None:
+            return ranked
+        return claim_filter.qs.order_by("-search_rank", "-published_at", "-id")
+    return claim_filter.qs.order_by("-published_at", "-id")
 
 
 def _claim_etag(request, pk, slug=None):

@@ -8,10 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from claims.models import Claim, ClaimQuerySet, Counterclaim, StanceLink, Verdict
+from claims.models import Claim, ClaimQuerySet, Counterclaim, StanceLink, Topic, Verdict
 from sources.models import Actor
 
 LIST = "/api/v1/claims/"
+SEARCH = "/api/v1/claims:search?query=detention"
 
 
 def ids(response):
@@ -141,12 +142,16 @@ def catalogue(make):
     ("query", "expected"),
     [
         ("claimant={agency}", ["undated", "old"]),
+        ("claimant=an-agency", ["undated", "old"]),
         ("claimant_kind=person", ["new"]),
         ("topic=detention", ["undated", "old"]),
         ("topic=budget", ["undated", "new"]),
+        ("topic={budget}", ["undated", "new"]),
         ("verdict=true", ["new"]),
+        ("verdict={true}", ["new"]),
         ("verdict=false", ["undated", "old"]),
         ("source={source}", ["new"]),
+        ("source={source_slug}", ["new"]),
         ("stance=supports", ["new"]),
         ("stance=refutes", ["undated", "old"]),
         ("stance=context", []),
@@ -159,24 +164,94 @@ def catalogue(make):
         ("q=LOCAL jails", ["old"]),
         ("q=spokesperson", ["new"]),
         ("q=jails nowhere", []),
-        ("claimant=999999", []),
-        ("topic=no-such-topic", []),
-        ("verdict=no-such-verdict", []),
+        # Undated claims last in either direction, on every database.
         ("ordering=said_on", ["old", "new", "undated"]),
+        ("ordering=-said_on", ["new", "old", "undated"]),
         ("ordering=-said_on&said_after=2000-01-01", ["new", "old"]),
+        # The public list's former names still work.
+        ("said_from=2025-01-01", ["new"]),
+        ("said_to=2024-01-10", ["old"]),
         ("ordering=published_at", ["old", "new", "undated"]),
         ("", ["undated", "new", "old"]),
     ],
 )
 def test_every_filter(api_client, catalogue, query, expected):
-    query = query.format(agency=catalogue["agency"].pk, source=catalogue["source"].pk)
+    query = query.format(
+        agency=catalogue["agency"].pk,
+        source=catalogue["source"].pk,
+        source_slug=catalogue["source"].slug,
+        budget=Topic.objects.get(slug="budget").pk,
+        true=Verdict.objects.get(slug="true").pk,
+    )
     query = query.replace(" ", "+")
     got = ids(api_client.get(f"{LIST}?{query}"))
-    if "ordering=said_on" in query:
-        # NULL dates sort last on PostgreSQL and first on SQLite: compare the dated ones.
-        got = [pk for pk in got if pk != catalogue["undated"]]
-        expected = [name for name in expected if name != "undated"]
     assert got == [catalogue[name] for name in expected]
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("claimant=nobody", "claimant", "“nobody” is not the slug or id of a known claimant."),
+        ("claimant=999999", "claimant", "“999999” is not the slug or id of a known claimant."),
+        ("source=no-such-source", "source", "“no-such-source” is not the slug or id of a known"),
+        (
+            "topic=no-such-topic",
+            "topic",
+            "“no-such-topic” is not the slug or id of a known "
+            "topic; use one of: budget, detention.",
+        ),
+        (
+            "verdict=bogus",
+            "verdict",
+            "“bogus” is not the slug or id of a known verdict; use one "
+            "of: false, mostly-false, mixed, mostly-true, true.",
+        ),
+        (
+            "claimant_kind=robot",
+            "claimant_kind",
+            "“robot” is not one of the allowed values: person, organization.",
+        ),
+        (
+            "stance=maybe",
+            "stance",
+            "“maybe” is not one of the allowed values: refutes, context, supports.",
+        ),
+        (
+            "ordering=quote",
+            "ordering",
+            "“quote” is not one of the allowed values: said_on, "
+            "-said_on, published_at, -published_at, updated_at, -updated_at, id, -id.",
+        ),
+        (
+            "said_after=12/03/2025",
+            "said_after",
+            "“12/03/2025” is not a date: write it as YYYY-MM-DD (ISO 8601).",
+        ),
+        ("said_before=2025-3-1x", "said_before", "“2025-3-1x” is not a date"),
+        # Quoted as a parameter, never read as a format string.
+        ("claimant=%25s", "claimant", "“%s” is not the slug or id of a known claimant."),
+        ("claimant=%C2%B2", "claimant", "“²” is not the slug or id of a known claimant."),
+        ("said_after=%25(x)s", "said_after", "“%(x)s” is not a date"),
+        ("stance=%25d", "stance", "“%d” is not one of the allowed values"),
+        ("published_after=03.12.2025", "published_after", "“03.12.2025” is not a date"),
+    ],
+)
+def test_unknown_values_are_a_400_that_names_them(api_client, catalogue, query, field, message):
+    for path in (LIST, f"{LIST}claimreview/"):
+        response = api_client.get(f"{path}?{query}")
+        assert response.status_code == 400, response.content
+        assert list(response.json()) == [field]
+        assert response.json()[field][0].startswith(message)
+
+
+def test_a_drafts_claimant_is_as_unknown_as_nobody(api_client, make):
+    hidden = make.claim(status=Claim.Status.DRAFT).claimant
+    for value in (hidden.pk, hidden.slug):
+        response = api_client.get(f"{LIST}?claimant={value}")
+        assert response.status_code == 400
+        assert response.json()["claimant"] == [
+            f"“{value}” is not the slug or id of a known claimant."
+        ]
 
 
 def test_search_goes_through_the_model_search(api_client, catalogue, monkeypatch):
@@ -194,7 +269,7 @@ def test_search_goes_through_the_model_search(api_client, catalogue, monkeypatch
     assert calls == ["jails"]
 
 
-def test_pagination_counts_links_and_caps_page_size(api_client, make, settings):
+def test_pagination_counts_and_links(api_client, make, settings):
     settings.API_MAX_PAGE_SIZE = 3
     for _ in range(5):
         make.claim(evidence=0, status="draft").save()
@@ -210,7 +285,22 @@ def test_pagination_counts_links_and_caps_page_size(api_client, make, settings):
     assert {r["id"] for r in first["results"]} | {r["id"] for r in second["results"]} == set(
         Claim.objects.published().values_list("pk", flat=True)
     )
-    assert len(api_client.get(f"{LIST}?page_size=1000").json()["results"]) == 3
+
+
+@pytest.mark.parametrize("value", ["1000", "0", "-1", "abc", "2.5"])
+def test_one_page_size_rule_for_lists_and_claims_search(api_client, make, settings, value):
+    """A page larger than API_MAX_PAGE_SIZE (or no size at all) is a 400 that says why, on
+    the lists and on claims:search alike; never a smaller page than asked for."""
+    settings.API_MAX_PAGE_SIZE = 3
+    make.claim(quote="Detention words.")
+    for url, name in ((f"{LIST}?page_size=", "page_size"), (f"{SEARCH}&pageSize=", "pageSize")):
+        response = api_client.get(url + value)
+        assert response.status_code == 400, (url, response.content)
+        assert list(response.json()) == [name]
+        if value == "1000":
+            assert response.json()[name][0].startswith("At most 3 results a page")
+    for url in (f"{LIST}?page_size=3", f"{SEARCH}&pageSize=3"):
+        assert api_client.get(url).status_code == 200
 
 
 def test_ordering_ties_are_broken_by_id_so_pages_do_not_overlap(api_client, make):

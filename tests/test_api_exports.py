@@ -39,7 +39,7 @@ def test_claim_review_follows_schema_org(rf, reviewed, settings):
     assert review["author"] == {
         "@type": "Organization",
         "name": "Fact desk",
-        "url": "https://facts.example.org",
+        "url": "http://facts.example.org/",  # the request's address, as ``url`` (config/site.py)
     }
     assert review["reviewRating"] == {
         "@type": "Rating",
@@ -146,5 +146,5 @@ def test_csv_errors_are_field_rows(api_client, db):
     assert response.status_code == 400
     assert response.content.decode().splitlines()[:2] == [
         "field,error",
-        "said_after,Enter a valid date.",
+        "said_after,“not-a-date” is not a date: write it as YYYY-MM-DD (ISO 8601).",
     ]

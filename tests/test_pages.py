@@ -321,8 +321,8 @@ def test_list_filters_by_topic_claimant_verdict_source_and_dates(client, make):
         ({"claimant": claimant.slug}, {b}),
         ({"verdict": "true"}, {c}),
         ({"source": str(source.pk)}, {c}),
-        ({"said_from": "2019-05-01"}, {b, c}),
-        ({"said_from": "2019-01-01", "said_to": "2019-12-31"}, {a, b}),
+        ({"said_after": "2019-05-01"}, {b, c}),
+        ({"said_after": "2019-01-01", "said_before": "2019-12-31"}, {a, b}),
     ]
     for params, expected in cases:
         page = list_page(client, **params)
@@ -341,13 +341,57 @@ def test_list_sorts(client, make):
 
 def test_invalid_filters_get_a_visible_message_and_the_rest_still_apply(client, make):
     make.claim(summary="Visible claim")
-    page = list_page(client, topic="no-such-topic", said_from="yesterday", q="visible")
+    page = list_page(client, topic="no-such-topic", said_after="yesterday", q="visible")
     assert "Some filters were ignored" in page
-    assert "Topic: Select a valid choice." in page
-    assert "Said from: Enter a valid date." in page
+    assert "Topic: “no-such-topic” is not the slug or id of a known topic" in page
+    assert "Said on or after: “yesterday” is not a date: write it as YYYY-MM-DD" in page
     assert "Visible claim" in page
-    page = list_page(client, said_from="2020-02-01", said_to="2020-01-01")
-    assert "must not be before" in page
+    page = list_page(client, said_after="2020-02-01", said_before="2020-01-01")
+    assert "must not be earlier than" in page
+
+
+def test_list_takes_iso_dates_only(client, make):
+    """``12/03/2025`` is the 3rd of December to some readers and the 12th of March to others:
+    the list says so rather than guessing (or silently ignoring it)."""
+    march = make.claim(summary="Said in March", said_on="2025-03-12")
+    page = list_page(client, said_after="12/03/2025")
+    assert "Said on or after: “12/03/2025” is not a date: write it as YYYY-MM-DD" in page
+    assert march.summary in page  # the filter was not applied
+    assert march.summary not in list_page(client, said_after="2025-03-13")
+
+
+def test_list_and_api_share_one_vocabulary(client, api_client, make):
+    """The same parameters and values on the page and in the API: slugs or ids for who,
+    where, what topic and what verdict; said_after and said_before (the page's former
+    said_from and said_to still work); an ordering with undated claims last."""
+    topic = make.topic(name="Raids")
+    agency = make.actor(name="Harbor Agency")
+    letter = make.source(title="A letter")
+    dated = make.claim(summary="Dated claim", claimant=agency, said_on="2020-01-01")
+    undated = make.claim(summary="Undated claim", claimant=agency, topics=[topic], source=letter)
+    other = make.claim(summary="Other claim", said_on="2021-06-01")
+    cases = [
+        ({"claimant": agency.slug}, [undated, dated]),
+        ({"claimant": agency.pk}, [undated, dated]),
+        ({"topic": topic.pk}, [undated]),
+        ({"source": letter.slug}, [undated]),
+        ({"verdict": Verdict.objects.get(slug="false").pk}, [other, undated, dated]),
+        ({"said_after": "2020-06-01"}, [other]),
+        ({"said_from": "2020-06-01"}, [other]),
+        ({"ordering": "said_on"}, [dated, other, undated]),
+        ({"ordering": "-said_on"}, [other, dated, undated]),
+        ({"sort": "said"}, [other, dated, undated]),
+    ]
+    for params, expected in cases:
+        page = list_page(client, **params)
+        assert "Some filters were ignored" not in page, params
+        shown = sorted(
+            (c for c in (dated, undated, other) if c.summary in page),
+            key=lambda c: page.index(c.summary),
+        )
+        assert shown == expected, params
+        api = api_client.get("/api/v1/claims/", params).json()["results"]
+        assert [row["id"] for row in api] == [claim.pk for claim in expected], params
 
 
 @pytest.mark.parametrize(
@@ -358,7 +402,9 @@ def test_invalid_filters_get_a_visible_message_and_the_rest_still_apply(client, 
         {"claimant": "x\x00"},
         {"source": "\x00"},
         {"verdict": "true\x00"},
-        {"said_from": "\x00"},
+        {"said_after": "\x00"},
+        {"claimant": "9" * 30},
+        {"ordering": "\x00"},
         {"q": "x" * 10_000},
         {"page": "999999"},
         {"page": "-1"},

@@ -10,7 +10,6 @@ published (not retracted) claims, newest review first; the text search is the si
 import base64
 import binascii
 import datetime as dt
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Q
@@ -21,20 +20,16 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from claims.api.filters import MAX_QUERY_LENGTH
+from claims.api.pagination import page_size_field
 from claims.claimreview import page_url, reviewable
+from claims.filters import MAX_QUERY_LENGTH
 from claims.models import Claim
 from claims.pagination import rows_in_order
+from config.site import site_domain
 
-MAX_PAGE_SIZE = 100
 MAX_OFFSET = 2**31 - 1
 # Python's datetime cannot go further back than this many days from now.
 MAX_AGE_DAYS = 700_000
-
-
-def site_domain():
-    host = urlsplit(settings.SITE_URL).hostname or ""
-    return host.removeprefix("www.")
 
 
 def encode_token(offset):
@@ -84,9 +79,7 @@ class FactCheckQuerySerializer(serializers.Serializer):
         max_value=MAX_AGE_DAYS,
         help_text="Only claims said or reviewed within this many days.",
     )
-    pageSize = serializers.IntegerField(
-        required=False, min_value=1, max_value=MAX_PAGE_SIZE, default=10
-    )
+    pageSize = page_size_field(required=False, default=10)
     pageToken = serializers.CharField(
         required=False, max_length=100, help_text="nextPageToken of the previous response."
     )
@@ -97,6 +90,11 @@ class FactCheckQuerySerializer(serializers.Serializer):
         default=0,
         help_text="Where to start; ignored when pageToken is given.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The lists' rule, with the maximum as it is set now.
+        self.fields["pageSize"] = page_size_field(required=False, default=10)
 
     def validate(self, attrs):
         if not attrs.get("query", "").strip() and not attrs.get("reviewPublisherSiteFilter"):
@@ -122,7 +120,7 @@ class FactCheckReviewSerializer(serializers.Serializer):
     languageCode = serializers.SerializerMethodField()
 
     def get_publisher(self, claim) -> PublisherSerializer:
-        return {"name": settings.SITE_NAME, "site": site_domain()}
+        return {"name": settings.SITE_NAME, "site": site_domain(self.context.get("request"))}
 
     def get_url(self, claim) -> str:
         return page_url(claim, self.context.get("request"))
@@ -203,7 +201,7 @@ class FactCheckSearchView(GenericAPIView):
         if language and language != settings.LANGUAGE_CODE.split("-")[0].lower():
             claims = claims.none()
         site = params.get("reviewPublisherSiteFilter", "").strip().lower().removeprefix("www.")
-        if site and site != site_domain():
+        if site and site != site_domain(request):
             claims = claims.none()
         if "maxAgeDays" in params:
             since = timezone.now() - dt.timedelta(days=params["maxAgeDays"])

@@ -1,7 +1,25 @@
 from django.conf import settings
+from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 
 from claims.pagination import IdsFirstPaginator
+
+
+def page_size_field(**kwargs):
+    """How many results a page may hold, for every paginated endpoint (the lists'
+    ``page_size``, claims:search's ``pageSize``): one rule, ``API_MAX_PAGE_SIZE``, and a
+    larger value is a 400 that names it, not a smaller page than asked for. Built when
+    validating, so that the setting is read as it is then."""
+    maximum = settings.API_MAX_PAGE_SIZE
+    return serializers.IntegerField(
+        min_value=1,
+        max_value=maximum,
+        error_messages={
+            "max_value": f"At most {maximum} results a page: ask for the next page for more "
+            "(a whole filtered list: the CSV or ClaimReview export)."
+        },
+        **kwargs,
+    )
 
 
 class ApiPagination(PageNumberPagination):
@@ -11,6 +29,19 @@ class ApiPagination(PageNumberPagination):
     rows by id (``claims.pagination``)."""
 
     page_size_query_param = "page_size"
+
+    @property
+    def page_size_query_description(self):
+        return f"Results per page, 1 to {settings.API_MAX_PAGE_SIZE}; more is a 400."
+
+    def get_page_size(self, request):
+        value = request.query_params.get(self.page_size_query_param)
+        if value is None:
+            return self.page_size
+        try:
+            return page_size_field().run_validation(value)
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError({self.page_size_query_param: error.detail}) from error
 
     def paginate_queryset(self, queryset, request, view=None):
         # The page's rows are loaded by id from the view's queryset before its filters (a

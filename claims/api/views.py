@@ -202,8 +202,9 @@ class WritableGatedViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Rea
 
     @staticmethod
     def _location(data):
-        url = data.get("url") or data.get("api_url")
-        # A plain str: DRF's Hyperlink is a subclass, which runserver's wsgiref refuses (500).
+        # A source's ``url`` is the document's own address; its API address is ``api_url``.
+        # DRF's Hyperlink is a str subclass; WSGI servers accept only str header values.
+        url = data.get("api_url") or data.get("url")
         return {"Location": str(url)} if url else {}
 
 
@@ -340,7 +341,9 @@ class ClaimViewSet(WritableGatedViewSet):
         pagination_class=None,
     )
     def claimreview_list(self, request):
-        claims = self.filter_queryset(reviewable(Claim.objects).with_related())
+        # Filtered among the public claims, as the list is (the same claimants and topics
+        # are known), then only those with a rating to republish.
+        claims = reviewable(self.filter_queryset(Claim.objects.published().with_related()))
         context = {**self.get_serializer_context(), "bounds": rating_bounds()}
         return Response(serializers.ClaimReviewSerializer(claims, many=True, context=context).data)
 
