@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
 
 
 class ClaimsConfig(AppConfig):
@@ -16,3 +18,18 @@ class ClaimsConfig(AppConfig):
         # Sources and actors are public when public claims and evidence cite them; the
         # sources app cannot import this one to find out (see sources.gate).
         gate.install(sources=cites_source, actors=cites_actor)
+        post_migrate.connect(repair_sqlite_search, sender=self)
+
+
+def repair_sqlite_search(using, **kwargs):
+    """SQLite alters a table by copying it, and the copy has none of the old one's
+    triggers: after migrations, put back any the search index lost (claims.sqlite_search).
+    Only where the index was made: a database migrated back before it has none."""
+    from claims import sqlite_search
+
+    connection = connections[using]
+    if (
+        connection.vendor == "sqlite"
+        and sqlite_search.TABLE in connection.introspection.table_names()
+    ):
+        sqlite_search.install(connection)

@@ -383,8 +383,7 @@ def test_search_finds_quote_summary_and_claimant(client, make):
     assert "Union claim" in page and "Beds claim" not in page
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="web-search syntax is PostgreSQL's")
-def test_postgresql_search_ranks_and_understands_web_search_syntax(make):
+def test_search_ranks_and_understands_web_search_syntax(make):
     best = make.claim(quote="Detention detention centers", summary="Detention twice")
     other = make.claim(quote="Officers said detention was rare", summary="Once")
     make.claim(quote="Detention centres closed", summary="Closed", claimant=make.actor())
