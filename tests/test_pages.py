@@ -525,3 +525,14 @@ def test_stored_links_are_linked_only_when_they_are_web_addresses():
     )
     assert hrefs(render_to_string("claims/source_detail.html", {"source": source})).count(good) == 2
     assert good in hrefs(render_to_string("claims/actor_detail.html", {"actor": actor}))
+
+
+def test_a_quote_with_its_own_quotation_marks_is_not_wrapped_again(client, make):
+    inner = make.claim(quote="Facilities beat most local jails and prisons.”", summary="Inner")
+    plain = make.claim(quote="Facilities beat jails.", summary="Plain")
+    for url in ("/", "/claims/", "/claims/?q=facilities", reverse("feeds:latest")):
+        page = re.sub("</?mark>", "", get(client, url))
+        assert "prisons.””" not in page and "prisons.”" in page, url
+        assert "“Facilities beat jails.”" in page, url
+    assert "prisons.””" not in get(client, inner.get_absolute_url())
+    assert "“Facilities beat jails.”" in get(client, plain.get_absolute_url())
