@@ -512,6 +512,22 @@ class Claim(QuoteChecked, Versioned):
             by=by,
         )
 
+    def byline(self):
+        """(the step that sent this claim for review, the step that published it), from the
+        workflow's record (``ClaimTransition``): who checked it and who reviewed it, and when.
+        The submission is the last one before the first publication (a claim sent back is
+        submitted again); either is None where it has not happened. One query."""
+        steps = self.transitions.filter(
+            target__in=[self.Status.IN_REVIEW, self.Status.PUBLISHED]
+        ).select_related("by")
+        submitted = published = None
+        for step in steps:  # oldest first
+            if step.target == self.Status.PUBLISHED:
+                published = step
+                break
+            submitted = step
+        return submitted, published
+
     def public_exchange(self):
         """(the public claims this one answers, the public claims that answer it), with
         their claimants and verdicts, in one query: what the claim page shows, its links of
@@ -560,6 +576,14 @@ class ClaimTransition(models.Model):
 
     def __str__(self):
         return f"{self.get_source_display()} → {self.get_target_display()}"
+
+    @property
+    def public_name(self):
+        """Who took the step, as readers see it: the user's full name, never the username
+        (half of a login); "" for a step the system took (``by`` empty)."""
+        if self.by is None:
+            return ""
+        return self.by.get_full_name() or "a member of staff"
 
 
 class CorrectionQuerySet(models.QuerySet):

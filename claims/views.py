@@ -129,6 +129,7 @@ def _claim_page(request, claims, pk, *, preview=False):
     ]
     canonical_url = request.build_absolute_uri(claim.get_absolute_url())
     answers, answered_by = claim.public_exchange() if claim.in_exchange else ([], [])
+    checked, reviewed = claim.byline()
     context = {
         "claim": claim,
         "preview": preview,
@@ -137,6 +138,8 @@ def _claim_page(request, claims, pk, *, preview=False):
         "corrections": corrections,
         "answers": answers,
         "answered_by": answered_by,
+        "checked": checked,
+        "reviewed": reviewed,
         "canonical_url": canonical_url,
         "claim_review": None if preview else claim_review(claim, request),
     }

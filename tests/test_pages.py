@@ -1,5 +1,6 @@
 """The public reader site, page by page, as a reader (and a search engine) meets it."""
 
+import datetime
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -9,6 +10,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from claims.models import Claim, Counterclaim, Evidence, StanceLink, Verdict
 from claims.templatetags.claims_tags import web_url
@@ -209,10 +211,11 @@ def test_a_claim_without_corrections_exchange_or_affiliations_asks_nothing_of_th
     full.record_correction("The ruling was reworded.", ["ruling"])
     agency = make.claim().claimant
     Affiliation.objects.create(person=full.claimant, organization=agency, role="spokesperson")
-    # The etag, the claim (flagged), topics, evidence, the rating scale.
-    assert queries(client, plain.get_absolute_url()) == 5
+    # The etag, the claim (flagged), topics, evidence, the byline's workflow steps, the
+    # rating scale.
+    assert queries(client, plain.get_absolute_url()) == 6
     # And the corrections, the exchange, the claimant's public affiliations.
-    assert queries(client, full.get_absolute_url()) == 8
+    assert queries(client, full.get_absolute_url()) == 9
     page = client.get(full.get_absolute_url()).content.decode()
     assert "The ruling was reworded." in page and "Answered by" in page
     assert f"spokesperson, {agency.name}" in page
@@ -536,3 +539,31 @@ def test_a_quote_with_its_own_quotation_marks_is_not_wrapped_again(client, make)
         assert "“Facilities beat jails.”" in page, url
     assert "prisons.””" not in get(client, inner.get_absolute_url())
     assert "“Facilities beat jails.”" in get(client, plain.get_absolute_url())
+
+
+def test_cards_say_when_a_claim_was_said_and_when_it_was_checked(client, make):
+    make.claim(summary="Dated", said_on=datetime.date(2017, 11, 14))
+    make.claim(summary="Undated")
+    checked = timezone.localdate().strftime("%-d %B %Y")
+    for url in ("/", "/claims/"):
+        page = " ".join(get(client, url).split())
+        assert 'said <time datetime="2017-11-14">14 November 2017</time>' in page, url
+        assert "date said not given" in page, url
+        assert "checked <time datetime=" in page and f">{checked}</time>" in page, url
+
+
+def test_claim_page_has_a_byline_from_the_workflow(client, make, fact_checker, editor):
+    fact_checker.first_name, fact_checker.last_name = "Pat", "Checker"
+    fact_checker.save()
+    claim = make.claim(status=Claim.Status.DRAFT)
+    claim.submit_for_review(by=fact_checker)
+    claim.send_back_to_draft(by=editor, note="More evidence")
+    claim.submit_for_review(by=fact_checker)
+    claim.publish(by=editor)  # an editor without a full name: never shown by username
+    page = " ".join(get(client, claim.get_absolute_url()).split())
+    today = timezone.localdate().strftime("%-d %B %Y")
+    assert "Checked by Pat Checker <time" in page and "Reviewed and published by a member" in page
+    assert f">{today}</time>" in page and editor.username not in page
+    imported = make.claim()  # the system's steps (demo data, imports) name nobody
+    page = " ".join(get(client, imported.get_absolute_url()).split())
+    assert "Checked (by an import: no person recorded)" in page
