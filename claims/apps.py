@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.db import connections
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 
 
 class ClaimsConfig(AppConfig):
@@ -8,7 +8,7 @@ class ClaimsConfig(AppConfig):
     verbose_name = "Claims and evidence"
 
     def ready(self):
-        from claims import signals
+        from claims import signals, sqlite_search
         from claims.cache import connect_signals
         from claims.models import cites_actor, cites_source
         from sources import gate
@@ -18,18 +18,19 @@ class ClaimsConfig(AppConfig):
         # Sources and actors are public when public claims and evidence cite them; the
         # sources app cannot import this one to find out (see sources.gate).
         gate.install(sources=cites_source, actors=cites_actor)
-        post_migrate.connect(repair_sqlite_search, sender=self)
+        # SQLite's search index: its triggers would break migrations that rebuild the
+        # tables they name, so they are taken down before and put back after.
+        for signal, step in (
+            (pre_migrate, sqlite_search.drop_triggers),
+            (post_migrate, sqlite_search.install_triggers),
+        ):
+            signal.connect(sqlite_search_triggers(step), sender=self, weak=False)
 
 
-def repair_sqlite_search(using, **kwargs):
-    """SQLite alters a table by copying it, and the copy has none of the old one's
-    triggers: after migrations, put back any the search index lost (claims.sqlite_search).
-    Only where the index was made: a database migrated back before it has none."""
-    from claims import sqlite_search
+def sqlite_search_triggers(step):
+    def receiver(using, **kwargs):
+        connection = connections[using]
+        if connection.vendor == "sqlite":
+            step(connection)
 
-    connection = connections[using]
-    if (
-        connection.vendor == "sqlite"
-        and sqlite_search.TABLE in connection.introspection.table_names()
-    ):
-        sqlite_search.install(connection)
+    return receiver

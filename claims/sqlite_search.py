@@ -5,9 +5,11 @@ blind to accents (``détention`` finds ``detention`` and the reverse).
 The index is an FTS5 table, ``claims_claim_fts``, whose rowid is the claim's id; triggers keep
 it in step with every write to claims (bulk ones and raw SQL too) and with claimants'
 renames, as PostgreSQL's triggers keep ``search_vector`` (migration ``0011_search_vector``).
-Migration ``0017_search_phrases_and_accents`` makes it, and ``claims.apps`` checks it after
-every ``migrate``: SQLite alters a table by copying it to a new one, and the copy has none of
-the old table's triggers.
+Migration ``0017_search_phrases_and_accents`` makes the table; the triggers are dropped before
+every ``migrate`` and made again after it, with the table filled afresh (``claims.apps``).
+SQLite alters a table by copying it to a new one, dropping the old one and renaming the copy:
+the copy has none of the old table's triggers, and the rename fails while a trigger on
+another table names the dropped one.
 """
 
 import re
@@ -56,30 +58,41 @@ REFILL = f"""
 RANK = f"bm25({TABLE}, 1.0, 1.0, 0.4)"
 
 
-def install(connection):
-    """Make the index and its triggers where any is missing, and then fill the index afresh
-    (a missing trigger may have missed writes). Does nothing when all are there."""
+def create_index(connection):
+    with connection.cursor() as cursor:
+        cursor.execute(CREATE_TABLE)
+
+
+def drop_index(connection):
+    drop_triggers(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+
+
+def drop_triggers(connection):
+    with connection.cursor() as cursor:
+        for name in TRIGGERS:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def install_triggers(connection):
+    """Where the index exists and any of its triggers is missing, make them and fill the
+    index afresh (writes made without them are not in it). Does nothing when all are there,
+    or where there is no index (a database migrated back before it)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name IN "
+            "SELECT name FROM sqlite_master WHERE name IN "
             f"({', '.join(['%s'] * (len(TRIGGERS) + 1))})",
             [TABLE, *TRIGGERS],
         )
-        if len(cursor.fetchall()) == len(TRIGGERS) + 1:
+        found = {name for (name,) in cursor.fetchall()}
+        if TABLE not in found or found >= set(TRIGGERS):
             return
-        cursor.execute(CREATE_TABLE)
         for sql in TRIGGERS.values():
             cursor.execute(sql)
         for statement in REFILL.split(";"):
             if statement.strip():
                 cursor.execute(statement)
-
-
-def uninstall(connection):
-    with connection.cursor() as cursor:
-        for name in TRIGGERS:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-        cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
 
 
 # A term of web-search syntax: an optional minus, then a quoted phrase (the closing quote may

@@ -78,10 +78,13 @@ class ActorQuerySet(models.QuerySet):
 
 
 class Actor(models.Model):
-    """A person or an organization that says or publishes things."""
+    """A person, a group of people or an organization that says or publishes things."""
 
     class Kind(models.TextChoices):
         PERSON = "person", "Person"
+        # Several people speaking together, not an organization of their own: "field office
+        # directors", "critics of the policy", "some officers".
+        GROUP = "group", "Group of people"
         ORGANIZATION = "organization", "Organization"
 
     name = models.CharField(max_length=200)
@@ -118,7 +121,7 @@ class Actor(models.Model):
         indexes = [models.Index(fields=["name"], name="actor_name_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["person", "organization"]), name="actor_kind_valid"
+                condition=Q(kind__in=["person", "group", "organization"]), name="actor_kind_valid"
             ),
             models.CheckConstraint(condition=~Q(name=""), name="actor_name_not_empty"),
             models.CheckConstraint(

@@ -193,7 +193,9 @@ class SourceFilter(filters.FilterSet):
 
 
 class ActorFilter(filters.FilterSet):
-    kind = filters.ChoiceFilter(choices=Actor.Kind.choices, help_text="person or organization.")
+    kind = filters.ChoiceFilter(
+        choices=Actor.Kind.choices, help_text="person, group or organization."
+    )
     name = filters.CharFilter(
         lookup_expr="icontains", max_length=MAX_QUERY_LENGTH, help_text="Part of the name."
     )

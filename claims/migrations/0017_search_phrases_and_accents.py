@@ -5,7 +5,9 @@ PostgreSQL: a text search configuration, ``counterclaim``, that is the english o
 vectors are computed again with it (``claims.models.SEARCH_CONFIG`` queries with it).
 ``unaccent`` is a trusted extension: the database's owner may create it.
 
-SQLite: an FTS5 index of claims kept in step by triggers (``claims.sqlite_search``).
+SQLite: an FTS5 index of claims (``claims.sqlite_search``). Its triggers are made, and the
+index filled, after every ``migrate`` (``claims.apps``), not here: a later migration of this
+run that rebuilds the claims or actors table would fail with them in place.
 """
 
 from django.db import migrations
@@ -60,8 +62,8 @@ class Migration(migrations.Migration):
     operations = [
         postgresql_only(SQL, REVERSE_SQL),
         migrations.RunPython(
-            sqlite_index(sqlite_search.install),
-            sqlite_index(sqlite_search.uninstall),
+            sqlite_index(sqlite_search.create_index),
+            sqlite_index(sqlite_search.drop_index),
             elidable=False,
         ),
     ]
