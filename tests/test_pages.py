@@ -291,7 +291,30 @@ def test_source_page_shows_claims_quoted_and_evidence_drawn(client, case):
     letter = case.source
     page = get(client, reverse("claims:source", args=[letter.pk, letter.slug]))
     assert case.summary in page
-    assert "Untitled letter" in page
+    assert "A letter published by Officers Union" in page
+
+
+def test_sources_show_titles_as_given_and_describe_untitled_ones(client, make):
+    article = make.source(title="Agency Defends Its Record")
+    letter = make.source(title="letter to the American public", kind="letter", via=article)
+    report = make.source(
+        title="", kind="government_report", via=article, publisher=make.actor(name="The OIG")
+    )
+    claim = make.claim(source=letter, evidence=0, status=Claim.Status.DRAFT)
+    StanceLink.objects.create(claim=claim, evidence=make.evidence(source=report), stance="refutes")
+    claim.submit_for_review()
+    claim.publish()
+    page = " ".join(get(client, claim.get_absolute_url()).split())
+    # A title as the source gives it, upright in quotation marks; never in the case we like.
+    assert '<cite class="source-title">“letter to the American public”</cite>' in page
+    assert '<cite class="source-title">“Agency Defends Its Record”</cite>' in page
+    # An untitled document is described in plain words, which no reader takes for a title.
+    assert (
+        '<span class="source-description">A government report published by The OIG</span>' in page
+    )
+    assert "Untitled" not in page and "<cite>" not in page
+    page = get(client, reverse("claims:source", args=[report.pk, report.slug]))
+    assert '<h1><span class="source-description">A government report published by' in page
 
 
 def test_topic_methodology_about_pages(client, case):
