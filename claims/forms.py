@@ -47,6 +47,20 @@ class BoundedChoiceField(PublicChoiceField):
     chosen = None
 
 
+DATE_HELP = "YYYY-MM-DD, e.g. 2017-11-14"
+DATE_INPUT = forms.DateInput(
+    format="%Y-%m-%d",
+    attrs={
+        "class": "date-input",
+        "placeholder": "YYYY-MM-DD",
+        "pattern": r"\d{4}-\d{2}-\d{2}",
+        "title": "A date as YYYY-MM-DD",
+        "inputmode": "numeric",
+        "autocomplete": "off",
+    },
+)
+
+
 class ClaimFilterForm(forms.Form):
     SORTS = {
         "relevance": ("-search_rank", "-published_at", "-id"),
@@ -66,11 +80,13 @@ class ClaimFilterForm(forms.Form):
         queryset=Verdict.objects.all(), to_field_name="slug", required=False, empty_label="Any"
     )
     source = BoundedChoiceField(queryset=Claim.objects.none(), required=False, empty_label="Any")
+    # Text, not type=date: a browser's date picker shows its locale's format (mm/dd/yyyy in
+    # en-US), which reads ambiguously beside the dates the site prints. One format, labelled.
     said_from = forms.DateField(
-        label="Said from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Said from", required=False, widget=DATE_INPUT, help_text=DATE_HELP
     )
     said_to = forms.DateField(
-        label="Said until", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Said until", required=False, widget=DATE_INPUT, help_text=DATE_HELP
     )
     sort = forms.ChoiceField(
         choices=[

@@ -6,9 +6,12 @@ feed or count."""
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import condition, require_safe
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import push_url
 
 from claims.cache import request_generation
 from claims.claimreview import claim_review
@@ -56,18 +59,40 @@ def home(request):
 
 @require_safe
 @public_cache
+@vary_on_headers("HX-Request")
 def claim_list(request):
-    """The searchable, filterable list. htmx requests get only the results fragment."""
-    form = ClaimFilterForm(request.GET or None, claims=_published())
+    """The searchable, filterable list. The filter form's requests (htmx) get only the
+    results fragment; a page loaded whole (a link, a boosted page link, htmx restoring a page
+    missing from its history cache) gets the page.
+
+    Its address holds only the filters in use: a form sends its empty fields too
+    (``?q=x&topic=&claimant=``). A plain submission is redirected to the address without
+    them; the form's htmx request is answered with that address to push (``HX-Push-Url``)."""
+    in_use = _without_empty(request.GET)
+    address = f"{request.path}?{in_use.urlencode()}" if in_use else request.path
+    fragment = request.htmx and not request.htmx.boosted
+    fragment = fragment and not request.htmx.history_restore_request
+    if len(in_use) != len(request.GET) and not fragment:
+        return redirect(address)
+    form = ClaimFilterForm(in_use or None, claims=_published())
     form.is_valid()  # invalid fields are reported and ignored; the valid ones still apply
-    page = results_page(form, request.GET.get("page"))
-    query = request.GET.copy()
+    page = results_page(form, in_use.get("page"))
+    query = in_use.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
-    template = "claims/claim_list.html"
-    if request.htmx and not request.htmx.boosted:
-        template += "#results"
-    return render(request, template, context)
+    if not fragment:
+        return render(request, "claims/claim_list.html", context)
+    response = render(request, "claims/claim_list.html#results", context)
+    return push_url(response, address)
+
+
+def _without_empty(query):
+    """``query`` (a QueryDict) without the parameters whose values are all blank."""
+    in_use = QueryDict(mutable=True)
+    for name, values in query.lists():
+        if values := [value for value in values if value.strip()]:
+            in_use.setlist(name, values)
+    return in_use
 
 
 def results_page(form, number):

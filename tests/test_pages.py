@@ -590,3 +590,38 @@ def test_claim_page_has_a_byline_from_the_workflow(client, make, fact_checker, e
     imported = make.claim()  # the system's steps (demo data, imports) name nobody
     page = " ".join(get(client, imported.get_absolute_url()).split())
     assert "Checked (by an import: no person recorded)" in page
+
+
+def test_the_list_address_holds_only_the_filters_in_use(client, make):
+    topic = make.topic()
+    make.claim(topics=[topic], summary="Topical claim")
+    # A plain submission (no JavaScript) sends every field: redirected without the empty ones.
+    response = client.get("/claims/?q=&topic=" + topic.slug + "&claimant=&said_from=&sort=")
+    assert response.status_code == 302 and response["Location"] == f"/claims/?topic={topic.slug}"
+    assert client.get("/claims/?q=+&topic=")["Location"] == "/claims/"
+    # The form's htmx request gets the fragment, and the address to push.
+    response = client.get(
+        "/claims/?q=&topic=" + topic.slug + "&verdict=", headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200 and "Topical claim" in response.content.decode()
+    assert response["HX-Push-Url"] == f"/claims/?topic={topic.slug}"
+    assert "HX-Request" in response["Vary"]
+    # htmx restoring a page missing from its history cache needs the whole page.
+    response = client.get(
+        f"/claims/?topic={topic.slug}",
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert "<html" in response.content.decode()
+
+
+def test_date_filters_say_the_format_they_take(client):
+    page = get(client, "/claims/")
+    assert 'type="date"' not in page  # a browser's picker shows its locale's format
+    assert 'placeholder="YYYY-MM-DD"' in page and 'aria-describedby="id_said_from_helptext"' in page
+    assert '<span class="help" id="id_said_from_helptext">YYYY-MM-DD' in page
+
+
+def test_every_page_has_a_favicon(client):
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in get(client, "/")
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/favicon.svg"
