@@ -585,11 +585,11 @@ def test_claim_page_has_a_byline_from_the_workflow(client, make, fact_checker, e
     claim.publish(by=editor)  # an editor without a full name: never shown by username
     page = " ".join(get(client, claim.get_absolute_url()).split())
     today = timezone.localdate().strftime("%-d %B %Y")
-    assert "Checked by Pat Checker <time" in page and "Reviewed and published by a member" in page
+    assert "Checked by Pat Checker, <time" in page and "reviewed and published by a member" in page
     assert f">{today}</time>" in page and editor.username not in page
     imported = make.claim()  # the system's steps (demo data, imports) name nobody
     page = " ".join(get(client, imported.get_absolute_url()).split())
-    assert "Checked (by an import: no person recorded)" in page
+    assert "· reviewed and published <time" in page and "imported: no person recorded" in page
 
 
 def test_the_list_address_holds_only_the_filters_in_use(client, make):
