@@ -32,8 +32,8 @@ from sources.models import Actor, Source, unique_slug
 # A copy of PostgreSQL's english configuration that also drops accents (unaccent), made by
 # migration 0017_search_phrases_and_accents.
 SEARCH_CONFIG = "counterclaim"
-# On PostgreSQL, search ranks at most this many matches: the newest ones (a cheap order the
-# index gives). Ranking every row that contains a common word would read them all.
+# Search ranks at most this many matches: the newest ones (a cheap order an index gives).
+# Ranking every row that contains a common word would read them all.
 SEARCH_CANDIDATES = 1000
 
 
