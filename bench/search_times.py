@@ -1,10 +1,10 @@
 """Database time of one page of search results, as the public claim list runs it.
 
 Run by ``bench/run.py`` against the benchmark database (or by hand, with ``DATABASE_URL``
-set): for each query, the claim list's search path (the candidates, the count, the page's
-ids, its rows, their topics and the snippets) runs ``--runs`` times after a warm-up, and the
-time spent in the database driver is summed per run. Prints p50, p95 and the number of
-queries per query, and the figures as JSON on the last line for ``bench/run.py``.
+set, PostgreSQL or SQLite): for each query, the claim list's search path (the candidates, the
+count, the page's ids, its rows, their topics and the snippets) runs ``--runs`` times after a
+warm-up, and the time spent in the database driver is summed per run. Prints p50, p95 and the
+number of queries per query, and the figures as JSON on the last line for ``bench/run.py``.
 """
 
 import argparse
@@ -21,10 +21,17 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 def rarest_word(connection):
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT word FROM ts_stat('SELECT search_vector FROM claims_claim') "
-            "WHERE nentry > 0 ORDER BY ndoc, word LIMIT 1"
-        )
+        if connection.vendor == "sqlite":  # the FTS5 index's vocabulary (claims.sqlite_search)
+            cursor.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.claims_claim_words "
+                "USING fts5vocab(main, claims_claim_fts, row)"
+            )
+            cursor.execute("SELECT term FROM temp.claims_claim_words ORDER BY doc, term LIMIT 1")
+        else:
+            cursor.execute(
+                "SELECT word FROM ts_stat('SELECT search_vector FROM claims_claim') "
+                "WHERE nentry > 0 ORDER BY ndoc, word LIMIT 1"
+            )
         return cursor.fetchone()[0]
 
 

@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate, pre_migrate
 
 
 class ClaimsConfig(AppConfig):
@@ -6,7 +8,7 @@ class ClaimsConfig(AppConfig):
     verbose_name = "Claims and evidence"
 
     def ready(self):
-        from claims import signals
+        from claims import signals, sqlite_search
         from claims.cache import connect_signals
         from claims.models import cites_actor, cites_source
         from sources import gate
@@ -16,3 +18,19 @@ class ClaimsConfig(AppConfig):
         # Sources and actors are public when public claims and evidence cite them; the
         # sources app cannot import this one to find out (see sources.gate).
         gate.install(sources=cites_source, actors=cites_actor)
+        # SQLite's search index: its triggers would break migrations that rebuild the
+        # tables they name, so they are taken down before and put back after.
+        for signal, step in (
+            (pre_migrate, sqlite_search.drop_triggers),
+            (post_migrate, sqlite_search.install_triggers),
+        ):
+            signal.connect(sqlite_search_triggers(step), sender=self, weak=False)
+
+
+def sqlite_search_triggers(step):
+    def receiver(using, **kwargs):
+        connection = connections[using]
+        if connection.vendor == "sqlite":
+            step(connection)
+
+    return receiver

@@ -36,6 +36,8 @@ def page_url(claim, request=None):
 
 
 def _actor(actor):
+    # schema.org has no type for a group of people, and ClaimReview's author is a Person or
+    # an Organization: a group is an Organization (a collective), never one Person.
     node = {
         "@type": "Person" if actor.kind == Actor.Kind.PERSON else "Organization",
         "name": actor.name,

@@ -155,6 +155,22 @@ class SlugOrIdFilter(filters.ModelChoiceFilter):
         set_override(self, "field", {"type": "string", "description": self.extra["help_text"]})
 
 
+# Text, not type=date: a browser's date picker shows its locale's format (mm/dd/yyyy in
+# en-US), which reads ambiguously beside the dates the site prints. One format, labelled.
+DATE_HELP = "YYYY-MM-DD, e.g. 2017-11-14"
+DATE_INPUT = forms.DateInput(
+    format="%Y-%m-%d",
+    attrs={
+        "class": "date-input",
+        "placeholder": "YYYY-MM-DD",
+        "pattern": r"\d{4}-\d{2}-\d{2}",
+        "title": "A date as YYYY-MM-DD",
+        "inputmode": "numeric",
+        "autocomplete": "off",
+    },
+)
+
+
 class IsoDateFilter(filters.DateFilter):
     field_class = IsoDateField
 
@@ -202,7 +218,8 @@ class ClaimFilterForm(forms.Form):
         for field in self.fields.values():
             # The help texts document the API (OpenAPI); the page's labels say it for
             # readers, and a widget must not point (aria-describedby) at text never shown.
-            field.help_text = ""
+            # A date's format is the one help the page shows (claim_list.html).
+            field.help_text = DATE_HELP if isinstance(field, IsoDateField) else ""
 
     def clean(self):
         data = super().clean()
@@ -291,28 +308,28 @@ class ClaimFilter(filters.FilterSet):
         label="Said on or after",
         field_name="said_on",
         lookup_expr="gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DATE_INPUT,
         help_text="Said on or after this date, YYYY-MM-DD.",
     )
     said_before = IsoDateFilter(
         label="Said on or before",
         field_name="said_on",
         lookup_expr="lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DATE_INPUT,
         help_text="Said on or before this date, YYYY-MM-DD.",
     )
     published_after = IsoDateFilter(
         label="Published on or after",
         field_name="published_at__date",
         lookup_expr="gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DATE_INPUT,
         help_text="First published on or after this date, YYYY-MM-DD.",
     )
     published_before = IsoDateFilter(
         label="Published on or before",
         field_name="published_at__date",
         lookup_expr="lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DATE_INPUT,
         help_text="First published on or before this date, YYYY-MM-DD.",
     )
     updated_since = UpdatedSinceFilter(

@@ -1,11 +1,9 @@
 """Search snippets: the quote with the searched words marked, for the rows of one page only.
 
 ``ClaimQuerySet.search`` finds and ranks; this runs afterwards on the (at most a page of)
-claims shown, so the costly part, ``ts_headline`` re-parsing each quote, never runs for rows
-nobody sees.
+claims shown, so the costly part, re-parsing each quote (PostgreSQL's ``ts_headline``,
+SQLite's FTS5 ``snippet``), never runs for rows nobody sees.
 """
-
-import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.db import connections
@@ -13,6 +11,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from claims import sqlite_search
 from claims.models import SEARCH_CONFIG, Claim
 
 # Markers the database puts around matches; the text is HTML-escaped in Python afterwards,
@@ -51,12 +50,19 @@ def highlight(claims, query):
             .values_list("pk", "snippet")
         )
     else:
-        words = [re.escape(word) for word in query.split() if word.isalnum()]
-        pattern = re.compile("|".join(words), re.IGNORECASE) if words else None
+        wanted, _ = sqlite_search.parse(query)
         snippets = {}
+        if wanted:
+            snippets = sqlite_search.snippets(
+                connections[db],
+                wanted,
+                [claim.pk for claim in claims],
+                start=START,
+                stop=STOP,
+                words=SNIPPET_WORDS,
+            )
         for claim in claims:
-            text = Truncator(claim.quote).words(SNIPPET_WORDS)
-            snippets[claim.pk] = pattern.sub(f"{START}\\g<0>{STOP}", text) if pattern else text
+            snippets.setdefault(claim.pk, Truncator(claim.quote).words(SNIPPET_WORDS))
     for claim in claims:
         claim.highlighted_quote = _marked(snippets.get(claim.pk) or claim.quote)
     return claims

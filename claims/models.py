@@ -16,21 +16,24 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from simple_history.models import HistoricalRecords
 
-from claims import rules
+from claims import rules, sqlite_search
 from claims.cache import bump as bump_public_cache
 from claims.quotes import find_quote
 from sources.concurrency import Versioned
 from sources.models import Actor, Source, unique_slug
 
-SEARCH_CONFIG = "english"
-# On PostgreSQL, search ranks at most this many matches: the newest ones (a cheap order the
-# index gives). Ranking every row that contains a common word would read them all.
+# A copy of PostgreSQL's english configuration that also drops accents (unaccent), made by
+# migration 0016_search_phrases_and_accents.
+SEARCH_CONFIG = "counterclaim"
+# Search ranks at most this many matches: the newest ones (a cheap order an index gives).
+# Ranking every row that contains a common word would read them all.
 SEARCH_CANDIDATES = 1000
 
 
@@ -135,44 +138,52 @@ class ClaimQuerySet(models.QuerySet):
         ).prefetch_related("topics")
 
     def search(self, query):
-        """Claims matching ``query``, annotated with ``search_rank`` (higher is better).
+        """Claims matching ``query``, in web-search syntax ("a phrase", -exclude, or), on
+        their quote, claimant's name and summary, stemmed and blind to accents; annotated
+        with ``search_rank`` (higher is better).
 
-        On PostgreSQL: full-text search in web-search syntax ("a phrase", -exclude, or) on
-        the stored ``search_vector`` (quote and claimant's name weighted above the summary;
-        a trigger keeps it current, see migration ``0011_search_vector``). Only the
-        ``SEARCH_CANDIDATES`` newest matches are ranked, so a common word costs no more than a
-        rare one; call ``search()`` after the other filters, so that they narrow the
-        candidates rather than the ranked set. The candidates are found when this is called
-        (one query; see ``ranked_ids``). Elsewhere (SQLite): claims whose quote, summary or
-        claimant's name contain every word, all ranked equal.
+        On PostgreSQL: the stored ``search_vector`` (quote and claimant's name weighted above
+        the summary; a trigger keeps it current, see migrations ``0011_search_vector`` and
+        ``0016_search_phrases_and_accents``). Only the ``SEARCH_CANDIDATES`` newest matches are
+        ranked, so a common word costs no more than a rare one; call ``search()`` after the
+        other filters, so that they narrow the candidates rather than the ranked set. The
+        candidates are found when this is called (one query; see ``ranked_ids``). On SQLite:
+        its FTS5 index (``claims.sqlite_search``); every match, ranked equal here, by
+        relevance in ``ranked_ids``.
         """
         query = query.strip()
         if not query:
             return self.annotate(search_rank=Value(0.0))
+        if connections[self.db].vendor != "postgresql":
+            wanted, excluded = sqlite_search.parse(query)
+            claims = self
+            if wanted:
+                claims = claims.filter(pk__in=RawSQL(*sqlite_search.matching(wanted)))
+            if excluded:
+                claims = claims.exclude(pk__in=RawSQL(*sqlite_search.matching(excluded)))
+            return claims.annotate(search_rank=Value(0.0))
         best_first = self.ranked_ids(query)
-        if best_first is not None:
-            position = ArrayPosition(
-                Value(best_first, output_field=ArrayField(models.BigIntegerField())), F("pk")
-            )
-            return self.filter(pk__in=best_first).annotate(search_rank=-position)
-        qs = self
-        for word in query.split():
-            qs = qs.filter(
-                Q(quote__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(claimant__name__icontains=word)
-            )
-        return qs.annotate(search_rank=Value(1.0))
+        position = ArrayPosition(
+            Value(best_first, output_field=ArrayField(models.BigIntegerField())), F("pk")
+        )
+        return self.filter(pk__in=best_first).annotate(search_rank=-position)
 
     def ranked_ids(self, query):
         """The ids of the claims matching ``query``, best match first: the
-        ``SEARCH_CANDIDATES`` newest matches, ranked. One pass over them, ranking each row as
-        it is read; ties stay newest first. None where the database does not rank (SQLite).
+        ``SEARCH_CANDIDATES`` newest matches, ranked; ties stay newest first. On PostgreSQL
+        one pass over them, ranking each row as it is read; on SQLite the candidates, then
+        their ranks from the index.
 
         A results page in order of relevance needs nothing more than this list: its count
         and its page of ids come from it, so only the page's rows are read again."""
-        if connections[self.db].vendor != "postgresql":
-            return None
+        connection = connections[self.db]
+        if connection.vendor != "postgresql":
+            newest = self.search(query).order_by("-published_at", "-id")
+            candidates = list(newest.values_list("pk", flat=True)[:SEARCH_CANDIDATES])
+            wanted, _ = sqlite_search.parse(query)
+            return (
+                sqlite_search.best_first(connection, wanted, candidates) if wanted else candidates
+            )
         terms = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
         candidates = (
             self.filter(search_vector=terms)
@@ -314,7 +325,8 @@ class Claim(QuoteChecked, Versioned):
     updated_at = models.DateTimeField(auto_now=True)
     # Written by the database, never by Django: on PostgreSQL a trigger fills it from the
     # quote, the summary and the claimant's name on every insert and update, bulk ones too
-    # (migration 0011_search_vector). Empty on SQLite, whose search does not use it.
+    # (migration 0011_search_vector). Empty on SQLite, which has its own index
+    # (claims.sqlite_search).
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ClaimQuerySet.as_manager()
@@ -501,6 +513,22 @@ class Claim(QuoteChecked, Versioned):
             by=by,
         )
 
+    def byline(self):
+        """(the step that sent this claim for review, the step that published it), from the
+        workflow's record (``ClaimTransition``): who checked it and who reviewed it, and when.
+        The submission is the last one before the first publication (a claim sent back is
+        submitted again); either is None where it has not happened. One query."""
+        steps = self.transitions.filter(
+            target__in=[self.Status.IN_REVIEW, self.Status.PUBLISHED]
+        ).select_related("by")
+        submitted = published = None
+        for step in steps:  # oldest first
+            if step.target == self.Status.PUBLISHED:
+                published = step
+                break
+            submitted = step
+        return submitted, published
+
     def public_exchange(self):
         """(the public claims this one answers, the public claims that answer it), with
         their claimants and verdicts, in one query: what the claim page shows, its links of
@@ -549,6 +577,14 @@ class ClaimTransition(models.Model):
 
     def __str__(self):
         return f"{self.get_source_display()} → {self.get_target_display()}"
+
+    @property
+    def public_name(self):
+        """Who took the step, as readers see it: the user's full name, never the username
+        (half of a login); "" for a step the system took (``by`` empty)."""
+        if self.by is None:
+            return ""
+        return self.by.get_full_name() or "a member of staff"
 
 
 class CorrectionQuerySet(models.QuerySet):

@@ -6,9 +6,12 @@ feed or count."""
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import condition, require_safe
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import push_url
 
 from claims.cache import request_generation
 from claims.claimreview import claim_review
@@ -58,20 +61,41 @@ def home(request):
 @require_safe
 @throttle_searches
 @public_cache
+@vary_on_headers("HX-Request")
 def claim_list(request):
-    """The searchable, filterable list, with the API's filters (``claims.filters``). htmx
-    requests get only the results fragment."""
-    claim_filter = ClaimFilter(request.GET or None, queryset=_published(), request=request)
+    """The searchable, filterable list, with the API's filters (``claims.filters``). The
+    filter form's requests (htmx) get only the results fragment; a page loaded whole (a link,
+    a boosted page link, htmx restoring a page missing from its history cache) gets the page.
+
+    Its address holds only the filters in use: a form sends its empty fields too
+    (``?q=x&topic=&claimant=``). A plain submission is redirected to the address without
+    them; the form's htmx request is answered with that address to push (``HX-Push-Url``)."""
+    in_use = _without_empty(request.GET)
+    address = f"{request.path}?{in_use.urlencode()}" if in_use else request.path
+    fragment = request.htmx and not request.htmx.boosted
+    fragment = fragment and not request.htmx.history_restore_request
+    if len(in_use) != len(request.GET) and not fragment:
+        return redirect(address)
+    claim_filter = ClaimFilter(in_use or None, queryset=_published(), request=request)
     form = claim_filter.form
     form.is_valid()  # invalid fields are reported and ignored; the valid ones still apply
-    page = results_page(claim_filter, request.GET.get("page"))
-    query = request.GET.copy()
+    page = results_page(claim_filter, in_use.get("page"))
+    query = in_use.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
-    template = "claims/claim_list.html"
-    if request.htmx and not request.htmx.boosted:
-        template += "#results"
-    return render(request, template, context)
+    if not fragment:
+        return render(request, "claims/claim_list.html", context)
+    response = render(request, "claims/claim_list.html#results", context)
+    return push_url(response, address)
+
+
+def _without_empty(query):
+    """``query`` (a QueryDict) without the parameters whose values are all blank."""
+    in_use = QueryDict(mutable=True)
+    for name, values in query.lists():
+        if values := [value for value in values if value.strip()]:
+            in_use.setlist(name, values)
+    return in_use
 
 
 def results_page(claim_filter, number):
@@ -154,6 +178,7 @@ def _claim_page(request, claims, pk, *, preview=False):
     ]
     canonical_url = request.build_absolute_uri(claim.get_absolute_url())
     answers, answered_by = claim.public_exchange() if claim.in_exchange else ([], [])
+    checked, reviewed = claim.byline()
     context = {
         "claim": claim,
         "preview": preview,
@@ -162,6 +187,8 @@ def _claim_page(request, claims, pk, *, preview=False):
         "corrections": corrections,
         "answers": answers,
         "answered_by": answered_by,
+        "checked": checked,
+        "reviewed": reviewed,
         "canonical_url": canonical_url,
         "claim_review": None if preview else claim_review(claim, request),
     }

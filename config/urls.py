@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.views.decorators.cache import cache_control
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from claims.feeds import ActorClaimsFeed, CorrectionsFeed, LatestClaimsFeed, TopicClaimsFeed
@@ -35,6 +37,14 @@ urlpatterns = [
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
         name="robots",
+    ),
+    # Browsers and crawlers ask for /favicon.ico whatever the page links to. Its address is
+    # looked up on each request (lazy): the manifest of hashed names may not exist at import.
+    path(
+        "favicon.ico",
+        cache_control(public=True, max_age=86400)(
+            RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True)
+        ),
     ),
     path("api/v1/", include("claims.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from simple_history.models import HistoricalRecords
 
 from sources import gate
@@ -78,10 +78,13 @@ class ActorQuerySet(models.QuerySet):
 
 
 class Actor(models.Model):
-    """A person or an organization that says or publishes things."""
+    """A person, a group of people or an organization that says or publishes things."""
 
     class Kind(models.TextChoices):
         PERSON = "person", "Person"
+        # Several people speaking together, not an organization of their own: "field office
+        # directors", "critics of the policy", "some officers".
+        GROUP = "group", "Group of people"
         ORGANIZATION = "organization", "Organization"
 
     name = models.CharField(max_length=200)
@@ -118,7 +121,7 @@ class Actor(models.Model):
         indexes = [models.Index(fields=["name"], name="actor_name_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["person", "organization"]), name="actor_kind_valid"
+                condition=Q(kind__in=["person", "group", "organization"]), name="actor_kind_valid"
             ),
             models.CheckConstraint(condition=~Q(name=""), name="actor_name_not_empty"),
             models.CheckConstraint(
@@ -324,17 +327,23 @@ class Source(Versioned):
         ``publisher`` and ``via``, so lists should select them."""
         if self.title or not self.via_id:
             return self.short_label
-        return f"{self.short_label}, as reported in “{self.via.label}”"
+        via = f"“{self.via.label}”" if self.via.title else self.via.label
+        return f"{self.short_label}, as reported in {via}"
 
     @property
     def short_label(self):
         """The label without where the document was reported, for pages that say so."""
-        if self.title:
-            return self.title
-        label = f"Untitled {self.get_kind_display().lower()}"
+        return self.title or capfirst(self.description)
+
+    @property
+    def description(self):
+        """What an untitled document is, in words no reader takes for its title, to follow
+        "in" mid-sentence: "a government report published by …", "an interview"."""
+        kind = "document" if self.kind == self.Kind.OTHER else self.get_kind_display().lower()
+        text = f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
         if self.publisher_id:
-            label += f" from {self.publisher.name}"
-        return label
+            text += f" published by {self.publisher.name}"
+        return text
 
     @staticmethod
     def is_ok_status(status):

@@ -367,7 +367,7 @@ def test_untitled_sources_get_a_plain_label_not_an_invented_title(api_client, ma
     claim = make.claim(source=letter)
     source = api_client.get(f"{LIST}{claim.pk}/").json()["source"]
     assert source["title"] == ""
-    assert source["label"] == "Untitled letter from ICE, as reported in “The article”"
+    assert source["label"] == "A letter published by ICE, as reported in “The article”"
 
 
 @pytest.mark.parametrize("url", ["/api/v1/claims/", "/api/v1/evidence/", "/api/v1/sources/"])

@@ -94,6 +94,43 @@ def test_filtering_updates_results_and_url_in_place_and_back_works(page, site):
     )
 
 
+def test_back_restores_the_filters_beside_their_results_and_addresses_hold_only_them(page, site):
+    first, second = Topic.objects.published().order_by("name")[:2]
+    page.goto(f"{site}/claims/")
+    page.click("summary:has-text('Filter and sort')")
+
+    def choose(action, *args, address):
+        with page.expect_response(lambda r: r.url == f"{site}{address}" or "topic=" in r.url):
+            action(*args)
+        page.wait_for_url(f"{site}{address}")  # exactly: no empty parameters
+
+    choose(page.select_option, "#id_topic", first.slug, address=f"/claims/?topic={first.slug}")
+    page.fill("#id_q", "officers")
+    choose(page.press, "#id_q", "Enter", address=f"/claims/?q=officers&topic={first.slug}")
+    choose(
+        page.select_option,
+        "#id_topic",
+        second.slug,
+        address=f"/claims/?q=officers&topic={second.slug}",
+    )
+    results = page.locator(".result-count").inner_text()
+
+    page.go_back()
+    page.wait_for_url(f"{site}/claims/?q=officers&topic={first.slug}")
+    page.wait_for_function("() => document.querySelector('#id_q').value === 'officers'")
+    assert page.input_value("#id_topic") == first.slug
+    page.go_back()
+    page.wait_for_url(f"{site}/claims/?topic={first.slug}")
+    page.wait_for_function("() => document.querySelector('#id_q').value === ''")
+    assert page.input_value("#id_topic") == first.slug
+    page.go_forward()
+    page.go_forward()
+    page.wait_for_url(f"{site}/claims/?q=officers&topic={second.slug}")
+    page.wait_for_function(f"() => document.querySelector('#id_topic').value === '{second.slug}'")
+    assert page.input_value("#id_q") == "officers"
+    assert page.locator(".result-count").inner_text() == results
+
+
 def test_search_without_javascript_is_a_plain_get(browser, site):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()

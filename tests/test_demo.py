@@ -127,3 +127,30 @@ def test_local_editor_only_on_the_embedded_database(db, capsys, django_user_mode
     else:
         with pytest.raises(CommandError, match="only runs on the embedded SQLite"):
             call_command("create_local_editor")
+
+
+def test_groups_of_people_are_neither_one_person_nor_an_organization(demo):
+    from claims.claimreview import claim_review
+    from sources.models import Actor
+
+    directors = Actor.objects.get(name__endswith="field office directors")
+    assert directors.kind == Actor.Kind.GROUP
+    groups = set(Actor.objects.filter(kind=Actor.Kind.GROUP).values_list("name", flat=True))
+    assert groups == {
+        "ICE Enforcement and Removal Operations field office directors",
+        "ICE Homeland Security Investigations special agents in charge",
+        "Critics of ICE enforcement tactics (unnamed)",
+        "Some law enforcement officers (unnamed)",
+    }
+    claim = Claim.objects.published().filter(claimant=directors).first()
+    assert claim_review(claim)["itemReviewed"]["author"]["@type"] == "Organization"
+
+
+def test_loading_corrects_the_kind_of_an_actor_loaded_before(demo):
+    from sources.models import Actor
+
+    Actor.objects.filter(kind=Actor.Kind.GROUP).update(kind=Actor.Kind.PERSON)
+    count = Actor.objects.count()
+    call_command("load_demo", verbosity=0)
+    assert Actor.objects.count() == count
+    assert Actor.objects.filter(kind=Actor.Kind.GROUP).count() == 4

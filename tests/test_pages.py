@@ -1,5 +1,6 @@
 """The public reader site, page by page, as a reader (and a search engine) meets it."""
 
+import datetime
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -9,6 +10,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from claims.models import Claim, Counterclaim, Evidence, StanceLink, Verdict
 from claims.templatetags.claims_tags import web_url
@@ -209,10 +211,11 @@ def test_a_claim_without_corrections_exchange_or_affiliations_asks_nothing_of_th
     full.record_correction("The ruling was reworded.", ["ruling"])
     agency = make.claim().claimant
     Affiliation.objects.create(person=full.claimant, organization=agency, role="spokesperson")
-    # The etag, the claim (flagged), topics, evidence, the rating scale.
-    assert queries(client, plain.get_absolute_url()) == 5
+    # The etag, the claim (flagged), topics, evidence, the byline's workflow steps, the
+    # rating scale.
+    assert queries(client, plain.get_absolute_url()) == 6
     # And the corrections, the exchange, the claimant's public affiliations.
-    assert queries(client, full.get_absolute_url()) == 8
+    assert queries(client, full.get_absolute_url()) == 9
     page = client.get(full.get_absolute_url()).content.decode()
     assert "The ruling was reworded." in page and "Answered by" in page
     assert f"spokesperson, {agency.name}" in page
@@ -288,7 +291,30 @@ def test_source_page_shows_claims_quoted_and_evidence_drawn(client, case):
     letter = case.source
     page = get(client, reverse("claims:source", args=[letter.pk, letter.slug]))
     assert case.summary in page
-    assert "Untitled letter" in page
+    assert "A letter published by Officers Union" in page
+
+
+def test_sources_show_titles_as_given_and_describe_untitled_ones(client, make):
+    article = make.source(title="Agency Defends Its Record")
+    letter = make.source(title="letter to the American public", kind="letter", via=article)
+    report = make.source(
+        title="", kind="government_report", via=article, publisher=make.actor(name="The OIG")
+    )
+    claim = make.claim(source=letter, evidence=0, status=Claim.Status.DRAFT)
+    StanceLink.objects.create(claim=claim, evidence=make.evidence(source=report), stance="refutes")
+    claim.submit_for_review()
+    claim.publish()
+    page = " ".join(get(client, claim.get_absolute_url()).split())
+    # A title as the source gives it, upright in quotation marks; never in the case we like.
+    assert '<cite class="source-title">“letter to the American public”</cite>' in page
+    assert '<cite class="source-title">“Agency Defends Its Record”</cite>' in page
+    # An untitled document is described in plain words, which no reader takes for a title.
+    assert (
+        '<span class="source-description">A government report published by The OIG</span>' in page
+    )
+    assert "Untitled" not in page and "<cite>" not in page
+    page = get(client, reverse("claims:source", args=[report.pk, report.slug]))
+    assert '<h1><span class="source-description">A government report published by' in page
 
 
 def test_topic_methodology_about_pages(client, case):
@@ -429,8 +455,7 @@ def test_search_finds_quote_summary_and_claimant(client, make):
     assert "Union claim" in page and "Beds claim" not in page
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="web-search syntax is PostgreSQL's")
-def test_postgresql_search_ranks_and_understands_web_search_syntax(make):
+def test_search_ranks_and_understands_web_search_syntax(make):
     best = make.claim(quote="Detention detention centers", summary="Detention twice")
     other = make.claim(quote="Officers said detention was rare", summary="Once")
     make.claim(quote="Detention centres closed", summary="Closed", claimant=make.actor())
@@ -572,3 +597,77 @@ def test_stored_links_are_linked_only_when_they_are_web_addresses():
     )
     assert hrefs(render_to_string("claims/source_detail.html", {"source": source})).count(good) == 2
     assert good in hrefs(render_to_string("claims/actor_detail.html", {"actor": actor}))
+
+
+def test_a_quote_with_its_own_quotation_marks_is_not_wrapped_again(client, make):
+    inner = make.claim(quote="Facilities beat most local jails and prisons.”", summary="Inner")
+    plain = make.claim(quote="Facilities beat jails.", summary="Plain")
+    for url in ("/", "/claims/", "/claims/?q=facilities", reverse("feeds:latest")):
+        page = re.sub("</?mark>", "", get(client, url))
+        assert "prisons.””" not in page and "prisons.”" in page, url
+        assert "“Facilities beat jails.”" in page, url
+    assert "prisons.””" not in get(client, inner.get_absolute_url())
+    assert "“Facilities beat jails.”" in get(client, plain.get_absolute_url())
+
+
+def test_cards_say_when_a_claim_was_said_and_when_it_was_checked(client, make):
+    make.claim(summary="Dated", said_on=datetime.date(2017, 11, 14))
+    make.claim(summary="Undated")
+    checked = timezone.localdate().strftime("%-d %B %Y")
+    for url in ("/", "/claims/"):
+        page = " ".join(get(client, url).split())
+        assert 'said <time datetime="2017-11-14">14 November 2017</time>' in page, url
+        assert "date said not given" in page, url
+        assert "checked <time datetime=" in page and f">{checked}</time>" in page, url
+
+
+def test_claim_page_has_a_byline_from_the_workflow(client, make, fact_checker, editor):
+    fact_checker.first_name, fact_checker.last_name = "Pat", "Checker"
+    fact_checker.save()
+    claim = make.claim(status=Claim.Status.DRAFT)
+    claim.submit_for_review(by=fact_checker)
+    claim.send_back_to_draft(by=editor, note="More evidence")
+    claim.submit_for_review(by=fact_checker)
+    claim.publish(by=editor)  # an editor without a full name: never shown by username
+    page = " ".join(get(client, claim.get_absolute_url()).split())
+    today = timezone.localdate().strftime("%-d %B %Y")
+    assert "Checked by Pat Checker, <time" in page and "reviewed and published by a member" in page
+    assert f">{today}</time>" in page and editor.username not in page
+    imported = make.claim()  # the system's steps (demo data, imports) name nobody
+    page = " ".join(get(client, imported.get_absolute_url()).split())
+    assert "· reviewed and published <time" in page and "imported: no person recorded" in page
+
+
+def test_the_list_address_holds_only_the_filters_in_use(client, make):
+    topic = make.topic()
+    make.claim(topics=[topic], summary="Topical claim")
+    # A plain submission (no JavaScript) sends every field: redirected without the empty ones.
+    response = client.get("/claims/?q=&topic=" + topic.slug + "&claimant=&said_from=&sort=")
+    assert response.status_code == 302 and response["Location"] == f"/claims/?topic={topic.slug}"
+    assert client.get("/claims/?q=+&topic=")["Location"] == "/claims/"
+    # The form's htmx request gets the fragment, and the address to push.
+    response = client.get(
+        "/claims/?q=&topic=" + topic.slug + "&verdict=", headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200 and "Topical claim" in response.content.decode()
+    assert response["HX-Push-Url"] == f"/claims/?topic={topic.slug}"
+    assert "HX-Request" in response["Vary"]
+    # htmx restoring a page missing from its history cache needs the whole page.
+    response = client.get(
+        f"/claims/?topic={topic.slug}",
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert "<html" in response.content.decode()
+
+
+def test_date_filters_say_the_format_they_take(client):
+    page = get(client, "/claims/")
+    assert 'type="date"' not in page  # a browser's picker shows its locale's format
+    assert 'placeholder="YYYY-MM-DD"' in page and 'aria-describedby="id_said_from_helptext"' in page
+    assert '<span class="help" id="id_said_from_helptext">YYYY-MM-DD' in page
+
+
+def test_every_page_has_a_favicon(client):
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in get(client, "/")
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/favicon.svg"

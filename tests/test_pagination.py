@@ -1,15 +1,10 @@
 """Lists page through ids first, then load only the page's rows (claims.pagination)."""
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from claims.models import Claim
 from claims.pagination import IdsFirstPaginator
-
-postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="ranked search is PostgreSQL's"
-)
 
 
 def test_a_page_holds_its_rows_in_order_with_what_they_show(make):
@@ -37,7 +32,6 @@ def test_lists_that_are_not_querysets_page_as_usual():
     assert list(page) == ["e"]
 
 
-@postgresql
 def test_search_results_come_best_match_first_on_every_page(client, make):
     best = make.claim(quote="Turbines, turbines and more turbines failed.")
     newer = [make.claim(quote=f"A turbine failed, report {n}.") for n in range(25)]
@@ -49,7 +43,6 @@ def test_search_results_come_best_match_first_on_every_page(client, make):
     assert sorted(c.pk for c in shown) == sorted(c.pk for c in [best, *newer])
 
 
-@postgresql
 def test_api_search_pages_load_their_rows(api_client, make, django_assert_max_num_queries):
     for n in range(3):
         make.claim(quote=f"Ferries were late, {n}.")

@@ -90,7 +90,7 @@ class SourceFilter(filters.FilterSet):
 
 
 class ActorFilter(filters.FilterSet):
-    kind = NamedChoiceFilter(choices=Actor.Kind.choices, help_text="person or organization.")
+    kind = NamedChoiceFilter(choices=Actor.Kind.choices, help_text="person, group or organization.")
     name = filters.CharFilter(
         lookup_expr="icontains", max_length=MAX_QUERY_LENGTH, help_text="Part of the name."
     )

@@ -64,11 +64,18 @@ class Command(BaseCommand):
 
         actors = {}
         for row in data["actors"]:
-            actors[row["key"]], new = Actor.objects.get_or_create(
+            actor, new = Actor.objects.get_or_create(
                 name=row["name"],
-                kind=row["kind"],
-                defaults={"description": row.get("description", ""), "same_as": row["same_as"]},
+                defaults={
+                    "kind": row["kind"],
+                    "description": row.get("description", ""),
+                    "same_as": row["same_as"],
+                },
             )
+            if actor.kind != row["kind"]:  # a kind the demo data corrected since it was loaded
+                actor.kind = row["kind"]
+                actor.save(update_fields=["kind", "updated_at"])
+            actors[row["key"]] = actor
             count("actors", new)
         for row in data["affiliations"]:
             Affiliation.objects.get_or_create(
