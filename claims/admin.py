@@ -1,9 +1,15 @@
 import copy
+from typing import NamedTuple
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from claims import rules, services
@@ -315,6 +321,22 @@ class ClaimTransitionInline(admin.TabularInline):
         return False
 
 
+class WorkflowButton(NamedTuple):
+    label: str
+    url: str
+    asks_note: bool  # opens a page that asks for a note, rather than taking the step
+
+
+class RetractionForm(forms.Form):
+    note = forms.CharField(
+        label="Public retraction note",
+        required=False,  # the claim's retract() says why a note is needed, as on every door
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
+        help_text="Shown on the claim's page, which stays at its address, and listed with "
+        "the corrections: why this fact check is withdrawn.",
+    )
+
+
 @admin.register(Claim)
 class ClaimAdmin(UserFormMixin, QuoteCheckDisplay, VersionedAdminMixin, HistoryAdmin):
     # What an editor triages by, narrow enough to fit a laptop's screen beside the filters:
@@ -364,6 +386,7 @@ class ClaimAdmin(UserFormMixin, QuoteCheckDisplay, VersionedAdminMixin, HistoryA
 
     class Media:
         css = {"all": ["css/admin.css"]}
+        js = ["js/admin-workflow.js"]
 
     def view_on_site(self, claim):
         # A draft has no public page yet: editors see its preview instead.
@@ -403,41 +426,113 @@ class ClaimAdmin(UserFormMixin, QuoteCheckDisplay, VersionedAdminMixin, HistoryA
     def has_publish_permission(self, request):
         return rules.role_of(request.user) in rules.TRANSITIONS["publish"].roles
 
-    def _transition(self, request, queryset, name, step):
-        """Run one workflow step on each selected claim; report each refusal by name."""
-        done = Claim.TRANSITIONS[name].done
-        changed = 0
-        for claim in queryset:
-            try:
-                step(claim, request.user)
-            except (ValidationError, PermissionDenied) as error:
-                reasons = " ".join(getattr(error, "messages", [str(error)]))
-                messages.error(request, f"“{claim}” was not {done}: {reasons}")
+    # The workflow: list actions for many claims, and buttons on one claim's page. Both
+    # take each step through the claim's own workflow method (``take_step``), which checks
+    # the rules; the buttons shown are the steps ``Claim.can`` allows (claims.rules).
+
+    def take_step(self, request, claim, name, note=None):
+        """Take workflow step ``name`` on ``claim`` as the signed-in user; report a refusal
+        as a message that says why. Retracting uses ``note``, or else the claim's stored
+        retraction note. Returns whether the step was taken."""
+        try:
+            if name == "retract":
+                claim.retract(claim.retraction_note if note is None else note, request.user)
             else:
-                changed += 1
+                getattr(claim, name)(request.user)
+        except (ValidationError, PermissionDenied) as error:
+            reasons = " ".join(getattr(error, "messages", [str(error)]))
+            messages.error(request, f"“{claim}” was not {rules.TRANSITIONS[name].done}: {reasons}")
+            return False
+        return True
+
+    def _transition(self, request, queryset, name):
+        """Run one workflow step on each selected claim; report each refusal by name."""
+        changed = sum(self.take_step(request, claim, name) for claim in queryset)
         if changed:
-            messages.success(request, f"{changed} claim(s) {done}.")
+            messages.success(request, f"{changed} claim(s) {rules.TRANSITIONS[name].done}.")
 
     @admin.action(description="Submit selected claims for review", permissions=["change"])
     def submit_for_review(self, request, queryset):
-        self._transition(request, queryset, "submit_for_review", Claim.submit_for_review)
+        self._transition(request, queryset, "submit_for_review")
 
     @admin.action(description="Publish selected claims", permissions=["publish"])
     def publish(self, request, queryset):
-        self._transition(request, queryset, "publish", Claim.publish)
+        self._transition(request, queryset, "publish")
 
     @admin.action(description="Send selected claims back to draft", permissions=["publish"])
     def send_back_to_draft(self, request, queryset):
-        self._transition(request, queryset, "send_back_to_draft", Claim.send_back_to_draft)
+        self._transition(request, queryset, "send_back_to_draft")
 
     @admin.action(
         description="Retract selected claims (uses each claim's retraction note)",
         permissions=["publish"],
     )
     def retract(self, request, queryset):
-        self._transition(
-            request, queryset, "retract", lambda claim, by: claim.retract(claim.retraction_note, by)
+        self._transition(request, queryset, "retract")
+
+    def get_urls(self):
+        step = path(
+            "<path:object_id>/workflow/<slug:name>/",
+            self.admin_site.admin_view(self.workflow_view),
+            name="claims_claim_workflow",
         )
+        return [step, *super().get_urls()]
+
+    def workflow_steps(self, request, claim):
+        """The buttons for the steps the user may take on ``claim`` now: (label, url, asks
+        for a note first)."""
+        return [
+            WorkflowButton(
+                name.replace("_", " ").capitalize(),
+                reverse("admin:claims_claim_workflow", args=[claim.pk, name]),
+                name == "retract",
+            )
+            for name in rules.TRANSITIONS
+            if claim.can(name, request.user)
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["workflow_steps"] = self.workflow_steps(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def workflow_view(self, request, object_id, name):
+        """One claim's workflow step, from its page's buttons: a POST takes it and returns to
+        the claim's page. Retracting first asks, on a page of its own, for the public note."""
+        if name not in rules.TRANSITIONS:
+            raise Http404
+        claim = self.get_object(request, unquote(object_id))
+        if claim is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, claim) or (
+            rules.role_of(request.user) not in rules.TRANSITIONS[name].roles
+        ):
+            raise PermissionDenied
+        change_url = reverse("admin:claims_claim_change", args=[claim.pk])
+        if name == "retract":
+            return self._retract_view(request, claim, change_url)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if self.take_step(request, claim, name):
+            messages.success(request, f"“{claim}” was {rules.TRANSITIONS[name].done}.")
+        return redirect(change_url)
+
+    def _retract_view(self, request, claim, change_url):
+        form = RetractionForm(request.POST or None, initial={"note": claim.retraction_note})
+        if form.is_valid() and self.take_step(
+            request, claim, "retract", note=form.cleaned_data["note"]
+        ):
+            messages.success(request, f"“{claim}” was retracted.")
+            return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Retract this fact check",
+            "claim": claim,
+            "form": form,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/claims/claim/retract.html", context)
 
 
 @admin.register(Evidence)
