@@ -25,6 +25,7 @@ from claims.models import (
 )
 from sources.admin import ROOMY_FIELDS, HistoryAdmin, SourceAdmin, VersionedAdminMixin
 from sources.concurrency import VersionedForm
+from sources.history import with_changes
 from sources.models import Source
 
 
@@ -469,6 +470,23 @@ class ClaimAdmin(UserFormMixin, QuoteCheckDisplay, VersionedAdminMixin, HistoryA
     )
     def retract(self, request, queryset):
         self._transition(request, queryset, "retract")
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Adding or taking off evidence, or changing its stance, changes the fact check:
+        # the claim's history shows its evidence links' history too.
+        links = with_changes(
+            StanceLink.history.filter(claim_id=unquote(object_id)).select_related(
+                "evidence", "history_user"
+            )
+        )
+        for link in links:
+            link.linked_label = f"{link.get_stance_display()}: {link.evidence}"
+        context = {
+            "linked_history": links,
+            "linked_history_title": "Its evidence: links added, changed and taken off",
+            "linked_history_label": "Evidence",
+        }
+        return super().history_view(request, object_id, {**context, **(extra_context or {})})
 
     def get_urls(self):
         step = path(

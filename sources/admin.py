@@ -6,6 +6,7 @@ from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
 from sources.concurrency import EditConflict, VersionedForm
+from sources.history import ReadableChanges
 from sources.models import Actor, Affiliation, Source
 
 # Titles and quotes are long: give them room, and keep text boxes short in inlines.
@@ -17,10 +18,14 @@ ROOMY_FIELDS = {
 
 class HistoryAdmin(SimpleHistoryAdmin):
     """An admin whose History page lists every saved version of the object, with who saved
-    it, when, and each changed field before and after. Every tracked model's admin uses it,
-    in this app and in claims."""
+    it, when, why, and each changed field before and after, whole and readable
+    (``sources.history``). Every tracked model's admin uses it, in this app and in claims."""
 
+    object_history_template = "admin/history.html"
     object_history_list_template = "admin/history_changes.html"
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableChanges(self.model, historical_record)
 
 
 class VersionedAdminMixin:
