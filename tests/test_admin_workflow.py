@@ -8,7 +8,9 @@ from django.urls import reverse
 
 from claims import rules
 from claims.models import Claim, Correction
-from tests.test_admin import admin_url
+from sources.models import Source
+from tests.test_admin import admin_url, claim_form
+from tests.test_concurrency import source_form
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +144,49 @@ def test_a_fact_checker_may_not_open_the_retract_page(client, fact_checker, make
     assert client.post(step_url(claim, "retract"), {"note": "No."}).status_code == 403
     claim.refresh_from_db()
     assert claim.status == Status.PUBLISHED
+
+
+def test_saving_a_draft_whose_quote_is_not_in_its_source_warns_that_publication_is_blocked(
+    editor_client, make
+):
+    source = make.source(text="Inspectors found expired food in two units.")
+    claim = make.claim(
+        status=Status.DRAFT, source=source, quote="Inspectors found expired food in two units."
+    )
+    response = editor_client.post(
+        admin_url(Claim, "change", claim.pk),
+        claim_form(claim, quote="Our facilities beat most local jails."),
+        follow=True,
+    )
+    shown = [(m.level_tag, m.message) for m in response.context["messages"]]
+    warnings = [message for level, message in shown if level == "warning"]
+    assert len(warnings) == 1
+    assert "cannot be published as it stands" in warnings[0]
+    assert "The quote was not found in the source's text" in warnings[0]
+    assert any(level == "success" for level, _ in shown)  # it was saved, as a draft
+
+    # A matching quote saves with no warning.
+    claim.refresh_from_db()
+    response = editor_client.post(
+        admin_url(Claim, "change", claim.pk),
+        claim_form(claim, quote="Inspectors found expired food in two units."),
+        follow=True,
+    )
+    assert [m.level_tag for m in response.context["messages"]] == ["success"]
+
+
+def test_a_sources_new_text_that_leaves_a_draft_unmatched_warns_too(editor_client, make):
+    source = make.source(text="Inspectors found expired food in two units.")
+    claim = make.claim(
+        status=Status.DRAFT, source=source, quote="Inspectors found expired food in two units."
+    )
+    response = editor_client.post(
+        admin_url(Source, "change", source.pk),
+        source_form(source, text="A different text altogether.", loaded_version=source.version),
+        follow=True,
+    )
+    warnings = [m.message for m in response.context["messages"] if m.level_tag == "warning"]
+    assert warnings == [
+        f"“{claim}” cannot be published as it stands. The quote was not found in the source's "
+        "text. Correct the quote or the source, or give the reason to publish it anyway."
+    ]
