@@ -5,6 +5,7 @@ test-artifacts/ for people to look at."""
 import pytest
 
 from claims.models import Claim
+from sources.models import Source
 from tests import test_browser
 from tests.conftest import staff_in
 from tests.test_browser import ARTIFACTS
@@ -51,3 +52,20 @@ def test_claim_list_shows_the_triage_columns_at_1280_px(editor_page, site):
         "(el => el.scrollWidth <= el.clientWidth)(document.querySelector('#changelist .results'))"
     )
     assert Claim.objects.count() > 20  # the demo's long summaries are what was tested
+
+
+def test_an_actors_slug_follows_its_name_as_it_is_typed(editor_page, site):
+    page = editor_page
+    page.goto(f"{site}/admin/sources/actor/add/")
+    page.locator("#id_name").press_sequentially("Border Patrol Union Local 2544")
+    assert page.input_value("#id_slug") == "border-patrol-union-local-2544"
+
+
+def test_a_sources_stored_text_opens_in_a_page_tall_box(editor_page, site):
+    page = editor_page
+    source = Source.objects.exclude(text="").first()
+    page.goto(f"{site}/admin/sources/source/{source.pk}/change/")
+    page.click("summary:has-text('Stored text')")
+    box = page.locator("#id_text").bounding_box()
+    assert box["height"] >= 400
+    page.screenshot(path=ARTIFACTS / "admin-source-text-1280.png")
