@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from claims.models import Claim, Correction, Topic
-from claims.quotes import in_quotation_marks
 from sources.models import Actor
 
 FEED_LENGTH = 30
@@ -37,7 +36,7 @@ class LatestClaimsFeed(Feed):
 
     def item_description(self, claim):
         # Plain text; the feed generator escapes it.
-        return f"{claim.claimant.name}: {in_quotation_marks(claim.quote)} — {claim.ruling}"
+        return f"{claim.claimant.name}: “{claim.quote}” — {claim.ruling}"
 
     def item_pubdate(self, claim):
         return claim.published_at

@@ -121,17 +121,3 @@ def mark_passages(text, passages):
         covered = any(s <= start < e for s, e, _ in spans)
         html.append(format_html("<mark>{}</mark>", chunk) if covered else chunk)
     return mark_safe("".join(html))  # every piece above is escaped
-
-
-# Double quotation marks only: a single one at either end is as likely an apostrophe.
-QUOTATION_MARKS = "\"\u201c\u201d\u201e\u201f\u00ab\u00bb"
-
-
-def in_quotation_marks(text):
-    """``text`` between “ and ”, unless it already starts or ends with a quotation mark: a
-    quote taken from the middle of a quotation keeps the source's own mark (``… prisons.”``),
-    and another around it would double it."""
-    ends = text.strip()
-    if ends and (ends[0] in QUOTATION_MARKS or ends[-1] in QUOTATION_MARKS):
-        return text
-    return f"\u201c{text}\u201d"

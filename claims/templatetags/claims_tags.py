@@ -1,12 +1,10 @@
-import html
 import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.html import conditional_escape, format_html, strip_tags
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
-from claims.quotes import in_quotation_marks
 from sources.validators import has_web_scheme
 
 register = template.Library()
@@ -28,15 +26,3 @@ def web_url(value):
     address goes through it, so that a page never links to a script (``javascript:``) even
     if one got past the database's constraints; with "", templates render no link."""
     return value if has_web_scheme(value) else ""
-
-
-@register.filter(needs_autoescape=True)
-def quoted(value, autoescape=True):
-    """``value`` in quotation marks, unless it already starts or ends with one
-    (``quotes.in_quotation_marks``). ``value`` may be safe HTML (a highlighted snippet): its
-    text decides, its markup is kept."""
-    text = html.unescape(strip_tags(value)) if isinstance(value, SafeData) else str(value)
-    if in_quotation_marks(text) == text:
-        return value
-    value = conditional_escape(value) if autoescape else value
-    return mark_safe(f"\u201c{value}\u201d")
