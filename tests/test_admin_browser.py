@@ -5,7 +5,7 @@ test-artifacts/ for people to look at."""
 import pytest
 
 from claims.models import Claim
-from sources.models import Source
+from sources.models import Actor, Source
 from tests import test_browser
 from tests.conftest import staff_in
 from tests.test_browser import ARTIFACTS
@@ -69,3 +69,87 @@ def test_a_sources_stored_text_opens_in_a_page_tall_box(editor_page, site):
     box = page.locator("#id_text").bounding_box()
     assert box["height"] >= 400
     page.screenshot(path=ARTIFACTS / "admin-source-text-1280.png")
+
+
+def choose(page, select_id, text):
+    """Pick ``text`` in one of the admin's autocomplete (select2) fields."""
+    page.locator(f"#{select_id} + .select2").click()
+    page.locator(".select2-container--open .select2-search__field").fill(text)
+    page.locator(".select2-results__option", has_text=text).first.click()
+
+
+def test_from_a_new_source_to_a_published_claim_with_the_pages_buttons(
+    browser, site, django_user_model
+):
+    """A fact-checker adds a source with its evidence, quotes a claim from it and submits it
+    for review; an editor publishes it; readers see it. Only the change forms' buttons."""
+    checker = staff_in(django_user_model, "browser-checker", "Fact-checkers")
+    editor = staff_in(django_user_model, "browser-editor", "Editors")
+    Actor.objects.create(name="Harbor County Sheriff", kind=Actor.Kind.ORGANIZATION)
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, site, checker)
+    page.goto(f"{site}/admin/sources/source/add/")
+    page.fill("#id_title", "Harbor County jail inspection report")
+    page.select_option("#id_kind", "government_report")
+    page.click("text=Add another Evidence drawn from this source")
+    page.fill("#id_evidence-0-excerpt", "Inspectors counted 41 beds for 63 detainees.")
+    page.click("input[name=_save]")
+    page.wait_for_url(f"{site}/admin/sources/source/")
+
+    page.goto(f"{site}/admin/claims/claim/add/")
+    page.fill("#id_quote", "Nobody in our jail sleeps on the floor.")
+    choose(page, "id_claimant", "Harbor County Sheriff")
+    choose(page, "id_source", "Harbor County jail inspection report")
+    page.fill("#id_summary", "The county sheriff says no detainee sleeps on the floor")
+    choose(page, "id_verdict", "False")
+    page.fill("#id_ruling", "The county's own inspectors counted fewer beds than detainees.")
+    choose(page, "id_stance_links-0-evidence", "Inspectors counted 41 beds")
+    page.select_option("#id_stance_links-0-stance", "refutes")
+    page.click("input[name=_continue]")
+    page.wait_for_url("**/admin/claims/claim/*/change/")
+    claim = Claim.objects.get(summary__startswith="The county sheriff says")
+    assert claim.status == Claim.Status.DRAFT
+    page.screenshot(path=ARTIFACTS / "admin-claim-draft-buttons-1280.png", full_page=True)
+    page.click("button.workflow-step:has-text('Submit for review')")
+    page.wait_for_url(f"**/admin/claims/claim/{claim.pk}/change/")
+    assert "was submitted for review" in page.locator(".messagelist").inner_text()
+    assert page.locator("button.workflow-step").count() == 0  # it is the editor's now
+    context.close()
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, site, editor)
+    page.goto(f"{site}/admin/claims/claim/{claim.pk}/change/")
+    assert page.locator("button.workflow-step").all_inner_texts() == [
+        "Send back to draft",
+        "Publish",
+    ]
+    page.click("button.workflow-step:has-text('Publish')")
+    page.wait_for_url(f"**/admin/claims/claim/{claim.pk}/change/")
+    assert "was published" in page.locator(".messagelist").inner_text()
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.PUBLISHED
+    transitions = [(t.target, t.by.username) for t in claim.transitions.order_by("at", "id")]
+    assert transitions == [("in_review", "browser-checker"), ("published", "browser-editor")]
+
+    page.goto(f"{site}{claim.get_absolute_url()}")
+    assert "no detainee sleeps on the floor" in page.locator("h1").inner_text()
+    assert "Inspectors counted 41 beds for 63 detainees." in page.content()
+    context.close()
+
+
+def test_the_workflow_buttons_hold_while_the_form_has_unsaved_edits(editor_page, site):
+    page = editor_page
+    claim = Claim.objects.filter(status=Claim.Status.PUBLISHED).first()
+    page.goto(f"{site}/admin/claims/claim/{claim.pk}/change/")
+    retract = page.locator("button.workflow-step:has-text('Retract')")
+    assert retract.is_enabled()
+    assert page.locator("#workflow-hint").is_hidden()
+    page.fill("#id_summary", "An edit not saved yet")
+    assert retract.is_disabled()
+    assert page.locator("#workflow-hint").is_visible()
