@@ -19,6 +19,7 @@ from claims.models import (
     Correction,
     Counterclaim,
     Evidence,
+    QuoteCheck,
     StanceLink,
     Topic,
     Verdict,
@@ -322,6 +323,16 @@ class ClaimTransitionInline(admin.TabularInline):
         return False
 
 
+def warn_if_the_quote_blocks_publication(request, claim):
+    """A claim whose quote its source's text does not contain saves as a draft; say now,
+    not only when someone tries to publish it, that publication will be refused and why."""
+    if claim.is_public:
+        return
+    reason = claim._missing_for_publication(check_evidence=False).get("quote_override_reason")
+    if reason:
+        messages.warning(request, f"“{claim}” cannot be published as it stands. {reason}")
+
+
 class WorkflowButton(NamedTuple):
     label: str
     url: str
@@ -412,6 +423,10 @@ class ClaimAdmin(UserFormMixin, QuoteCheckDisplay, VersionedAdminMixin, HistoryA
                 fields.append("minor")
             fieldsets.insert(3, ("Public correction", {"fields": fields}))
         return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        warn_if_the_quote_blocks_publication(request, obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -789,3 +804,11 @@ admin.site.unregister(Source)
 @admin.register(Source)
 class SourceWithClaimsAdmin(SourceAdmin):
     inlines = [ClaimQuotedInline, EvidenceDrawnInline]
+
+    def save_related(self, request, form, formsets, change):
+        # New or changed words, or a new text for the source, may leave a draft's quote
+        # unmatched: the claims quoted from it are rechecked by now.
+        super().save_related(request, form, formsets, change)
+        unmatched = Claim.quoting(form.instance).filter(quote_check=QuoteCheck.NO_MATCH)
+        for claim in unmatched.select_related("source__via"):
+            warn_if_the_quote_blocks_publication(request, claim)
