@@ -2,6 +2,8 @@
 1280 px: what editors see and do where the fault would be in the browser. Screenshots land in
 test-artifacts/ for people to look at."""
 
+import re
+
 import pytest
 
 from claims.models import Claim
@@ -75,7 +77,8 @@ def choose(page, select_id, text):
     """Pick ``text`` in one of the admin's autocomplete (select2) fields."""
     page.locator(f"#{select_id} + .select2").click()
     page.locator(".select2-container--open .select2-search__field").fill(text)
-    page.locator(".select2-results__option", has_text=text).first.click()
+    option = re.compile(rf"^\s*{re.escape(text)}")  # "True", not "Mostly true"
+    page.locator(".select2-results__option", has_text=option).first.click()
 
 
 def test_from_a_new_source_to_a_published_claim_with_the_pages_buttons(
@@ -153,3 +156,9 @@ def test_the_workflow_buttons_hold_while_the_form_has_unsaved_edits(editor_page,
     page.fill("#id_summary", "An edit not saved yet")
     assert retract.is_disabled()
     assert page.locator("#workflow-hint").is_visible()
+
+    page.goto(f"{site}/admin/claims/claim/{claim.pk}/change/")
+    assert retract.is_enabled()
+    other = "True" if claim.verdict.label != "True" else "False"
+    choose(page, "id_verdict", other)  # an autocomplete's choice is an edit too
+    assert retract.is_disabled()

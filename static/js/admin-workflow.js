@@ -19,4 +19,9 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   form.addEventListener("input", hold, { once: true });
   form.addEventListener("change", hold, { once: true });
+  // An autocomplete field (select2) announces a person's choice with its own jQuery
+  // events only (its jQuery "change" also fires as it starts up, which is no edit).
+  if (window.django && window.django.jQuery) {
+    window.django.jQuery(form).one("select2:select select2:unselect", hold);
+  }
 });
