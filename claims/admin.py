@@ -1,9 +1,15 @@
 import copy
+from typing import NamedTuple
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from claims import rules, services
@@ -13,12 +19,14 @@ from claims.models import (
     Correction,
     Counterclaim,
     Evidence,
+    QuoteCheck,
     StanceLink,
     Topic,
     Verdict,
 )
 from sources.admin import ROOMY_FIELDS, HistoryAdmin, SourceAdmin, VersionedAdminMixin
 from sources.concurrency import VersionedForm
+from sources.history import with_changes
 from sources.models import Source
 
 
@@ -315,17 +323,38 @@ class ClaimTransitionInline(admin.TabularInline):
         return False
 
 
+def warn_if_the_quote_blocks_publication(request, claim):
+    """A claim whose quote its source's text does not contain saves as a draft; say now,
+    not only when someone tries to publish it, that publication will be refused and why."""
+    if claim.is_public:
+        return
+    reason = claim._missing_for_publication(check_evidence=False).get("quote_override_reason")
+    if reason:
+        messages.warning(request, f"“{claim}” cannot be published as it stands. {reason}")
+
+
+class WorkflowButton(NamedTuple):
+    label: str
+    url: str
+    asks_note: bool  # opens a page that asks for a note, rather than taking the step
+
+
+class RetractionForm(forms.Form):
+    note = forms.CharField(
+        label="Public retraction note",
+        required=False,  # the claim's retract() says why a note is needed, as on every door
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
+        help_text="Shown on the claim's page, which stays at its address, and listed with "
+        "the corrections: why this fact check is withdrawn.",
+    )
+
+
 @admin.register(Claim)
 class ClaimAdmin(UserFormMixin, QuoteCheckDisplay, VersionedAdminMixin, HistoryAdmin):
-    list_display = [
-        "summary",
-        "claimant",
-        "verdict",
-        "status",
-        "quote_check",
-        "said_on",
-        "published_at",
-    ]
+    # What an editor triages by, narrow enough to fit a laptop's screen beside the filters:
+    # summaries name the claimant ("An agency official says…"), who is also a filter, and
+    # static/css/admin.css cuts long summaries to two lines.
+    list_display = ["summary", "verdict", "status", "quote_check", "said_on"]
     list_select_related = ["claimant", "verdict"]
     list_filter = [
         "status",
@@ -367,6 +396,10 @@ class ClaimAdmin(UserFormMixin, QuoteCheckDisplay, VersionedAdminMixin, HistoryA
     actions = ["submit_for_review", "publish", "send_back_to_draft", "retract"]
     form = ClaimAdminForm
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+        js = ["js/admin-workflow.js"]
+
     def view_on_site(self, claim):
         # A draft has no public page yet: editors see its preview instead.
         return claim.get_absolute_url() if claim.is_public else claim.get_preview_url()
@@ -391,6 +424,10 @@ class ClaimAdmin(UserFormMixin, QuoteCheckDisplay, VersionedAdminMixin, HistoryA
             fieldsets.insert(3, ("Public correction", {"fields": fields}))
         return fieldsets
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        warn_if_the_quote_blocks_publication(request, obj)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         evidence = [
@@ -405,41 +442,130 @@ class ClaimAdmin(UserFormMixin, QuoteCheckDisplay, VersionedAdminMixin, HistoryA
     def has_publish_permission(self, request):
         return rules.role_of(request.user) in rules.TRANSITIONS["publish"].roles
 
-    def _transition(self, request, queryset, name, step):
-        """Run one workflow step on each selected claim; report each refusal by name."""
-        done = Claim.TRANSITIONS[name].done
-        changed = 0
-        for claim in queryset:
-            try:
-                step(claim, request.user)
-            except (ValidationError, PermissionDenied) as error:
-                reasons = " ".join(getattr(error, "messages", [str(error)]))
-                messages.error(request, f"“{claim}” was not {done}: {reasons}")
+    # The workflow: list actions for many claims, and buttons on one claim's page. Both
+    # take each step through the claim's own workflow method (``take_step``), which checks
+    # the rules; the buttons shown are the steps ``Claim.can`` allows (claims.rules).
+
+    def take_step(self, request, claim, name, note=None):
+        """Take workflow step ``name`` on ``claim`` as the signed-in user; report a refusal
+        as a message that says why. Retracting uses ``note``, or else the claim's stored
+        retraction note. Returns whether the step was taken."""
+        try:
+            if name == "retract":
+                claim.retract(claim.retraction_note if note is None else note, request.user)
             else:
-                changed += 1
+                getattr(claim, name)(request.user)
+        except (ValidationError, PermissionDenied) as error:
+            reasons = " ".join(getattr(error, "messages", [str(error)]))
+            messages.error(request, f"“{claim}” was not {rules.TRANSITIONS[name].done}: {reasons}")
+            return False
+        return True
+
+    def _transition(self, request, queryset, name):
+        """Run one workflow step on each selected claim; report each refusal by name."""
+        changed = sum(self.take_step(request, claim, name) for claim in queryset)
         if changed:
-            messages.success(request, f"{changed} claim(s) {done}.")
+            messages.success(request, f"{changed} claim(s) {rules.TRANSITIONS[name].done}.")
 
     @admin.action(description="Submit selected claims for review", permissions=["change"])
     def submit_for_review(self, request, queryset):
-        self._transition(request, queryset, "submit_for_review", Claim.submit_for_review)
+        self._transition(request, queryset, "submit_for_review")
 
     @admin.action(description="Publish selected claims", permissions=["publish"])
     def publish(self, request, queryset):
-        self._transition(request, queryset, "publish", Claim.publish)
+        self._transition(request, queryset, "publish")
 
     @admin.action(description="Send selected claims back to draft", permissions=["publish"])
     def send_back_to_draft(self, request, queryset):
-        self._transition(request, queryset, "send_back_to_draft", Claim.send_back_to_draft)
+        self._transition(request, queryset, "send_back_to_draft")
 
     @admin.action(
         description="Retract selected claims (uses each claim's retraction note)",
         permissions=["publish"],
     )
     def retract(self, request, queryset):
-        self._transition(
-            request, queryset, "retract", lambda claim, by: claim.retract(claim.retraction_note, by)
+        self._transition(request, queryset, "retract")
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Adding or taking off evidence, or changing its stance, changes the fact check:
+        # the claim's history shows its evidence links' history too.
+        links = with_changes(
+            StanceLink.history.filter(claim_id=unquote(object_id)).select_related(
+                "evidence", "history_user"
+            )
         )
+        for link in links:
+            link.linked_label = f"{link.get_stance_display()}: {link.evidence}"
+        context = {
+            "linked_history": links,
+            "linked_history_title": "Its evidence: links added, changed and taken off",
+            "linked_history_label": "Evidence",
+        }
+        return super().history_view(request, object_id, {**context, **(extra_context or {})})
+
+    def get_urls(self):
+        step = path(
+            "<path:object_id>/workflow/<slug:name>/",
+            self.admin_site.admin_view(self.workflow_view),
+            name="claims_claim_workflow",
+        )
+        return [step, *super().get_urls()]
+
+    def workflow_steps(self, request, claim):
+        """The buttons for the steps the user may take on ``claim`` now: (label, url, asks
+        for a note first)."""
+        return [
+            WorkflowButton(
+                name.replace("_", " ").capitalize(),
+                reverse("admin:claims_claim_workflow", args=[claim.pk, name]),
+                name == "retract",
+            )
+            for name in rules.TRANSITIONS
+            if claim.can(name, request.user)
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["workflow_steps"] = self.workflow_steps(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def workflow_view(self, request, object_id, name):
+        """One claim's workflow step, from its page's buttons: a POST takes it and returns to
+        the claim's page. Retracting first asks, on a page of its own, for the public note."""
+        if name not in rules.TRANSITIONS:
+            raise Http404
+        claim = self.get_object(request, unquote(object_id))
+        if claim is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, claim) or (
+            rules.role_of(request.user) not in rules.TRANSITIONS[name].roles
+        ):
+            raise PermissionDenied
+        change_url = reverse("admin:claims_claim_change", args=[claim.pk])
+        if name == "retract":
+            return self._retract_view(request, claim, change_url)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if self.take_step(request, claim, name):
+            messages.success(request, f"“{claim}” was {rules.TRANSITIONS[name].done}.")
+        return redirect(change_url)
+
+    def _retract_view(self, request, claim, change_url):
+        form = RetractionForm(request.POST or None, initial={"note": claim.retraction_note})
+        if form.is_valid() and self.take_step(
+            request, claim, "retract", note=form.cleaned_data["note"]
+        ):
+            messages.success(request, f"“{claim}” was retracted.")
+            return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Retract this fact check",
+            "claim": claim,
+            "form": form,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/claims/claim/retract.html", context)
 
 
 @admin.register(Evidence)
@@ -678,3 +804,11 @@ admin.site.unregister(Source)
 @admin.register(Source)
 class SourceWithClaimsAdmin(SourceAdmin):
     inlines = [ClaimQuotedInline, EvidenceDrawnInline]
+
+    def save_related(self, request, form, formsets, change):
+        # New or changed words, or a new text for the source, may leave a draft's quote
+        # unmatched: the claims quoted from it are rechecked by now.
+        super().save_related(request, form, formsets, change)
+        unmatched = Claim.quoting(form.instance).filter(quote_check=QuoteCheck.NO_MATCH)
+        for claim in unmatched.select_related("source__via"):
+            warn_if_the_quote_blocks_publication(request, claim)

@@ -6,7 +6,9 @@ from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
 from sources.concurrency import EditConflict, VersionedForm
+from sources.history import ReadableChanges
 from sources.models import Actor, Affiliation, Source
+from sources.validators import validate_url_list
 
 # Titles and quotes are long: give them room, and keep text boxes short in inlines.
 ROOMY_FIELDS = {
@@ -17,10 +19,14 @@ ROOMY_FIELDS = {
 
 class HistoryAdmin(SimpleHistoryAdmin):
     """An admin whose History page lists every saved version of the object, with who saved
-    it, when, and each changed field before and after. Every tracked model's admin uses it,
-    in this app and in claims."""
+    it, when, why, and each changed field before and after, whole and readable
+    (``sources.history``). Every tracked model's admin uses it, in this app and in claims."""
 
+    object_history_template = "admin/history.html"
     object_history_list_template = "admin/history_changes.html"
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableChanges(self.model, historical_record)
 
 
 class VersionedAdminMixin:
@@ -42,6 +48,27 @@ class VersionedAdminMixin:
             # transaction was rolled back): run the view again; the form now sees the
             # newer version and shows the conflict with the editor's input.
             return super().changeform_view(request, *args, **kwargs)
+
+
+class WebAddressListField(forms.CharField):
+    """A list of web addresses typed one per line, stored as a list (an actor's sameAs
+    links): nobody should have to write JSON. Each line must be a web address, by the one
+    rule for stored links (``sources.validators``)."""
+
+    widget = forms.Textarea(attrs={"rows": 4, "cols": 90})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return [line.strip() for line in super().to_python(value).splitlines() if line.strip()]
+
+    def validate(self, value):
+        super().validate(value)
+        validate_url_list(value)
+
+    def has_changed(self, initial, data):
+        return (initial or []) != self.to_python(data)
 
 
 class AffiliationInline(admin.TabularInline):
@@ -83,6 +110,16 @@ class ActorAdmin(TrigramSearchMixin, HistoryAdmin):
     inlines = [AffiliationInline]
     readonly_fields = ["created_at", "updated_at"]
     fields = ["name", "slug", "kind", "description", "same_as", "created_at", "updated_at"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "same_as":
+            return WebAddressListField(
+                label=db_field.verbose_name,
+                required=False,
+                help_text="Pages that identify this actor (Wikidata, an official site): one "
+                "web address per line.",
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(claim_count=Count("claims"))
@@ -159,6 +196,15 @@ class SourceAdmin(TrigramSearchMixin, VersionedAdminMixin, HistoryAdmin):
         ("Stored text", {"fields": ["text"], "classes": ["collapse"]}),
         ("Record", {"fields": ["slug", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "text":
+            # The document's whole text, to read and to paste at length: a page-tall box.
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 30, "class": "stored-text"})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description="link status")
     def link_status(self, source):

@@ -15,7 +15,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.db.models import F
-from simple_history.template_utils import HistoricalRecordContextHelper
+
+from sources.history import changes_between
 
 
 class EditConflict(Exception):
@@ -66,18 +67,15 @@ class Versioned(models.Model):
 def changes_since(row, version):
     """What was changed in ``row`` after ``version``: the newest saved version's history
     compared with the history of ``version``. Returns ``(who, [(field name, label, value
-    now)])``; the list is empty when ``version`` has no history row to compare with."""
+    now)])``, each value whole and readable (``sources.history``); the list is empty when
+    ``version`` has no history row to compare with."""
     newest = row.history.first()
     seen = row.history.filter(version=version).first()
     if newest is None or seen is None:
         return (newest.history_user if newest else None), []
     # The fields an editor can change (simple-history diffs editable fields only).
-    delta = newest.diff_against(seen, foreign_keys_are_objs=True)
-    helper = HistoricalRecordContextHelper(type(row), newest)
-    shown = helper.context_for_delta_changes(delta)
     return newest.history_user, [
-        (change.field, display["field"], display["new"])
-        for change, display in zip(delta.changes, shown, strict=True)
+        (change["name"], change["field"], change["new"]) for change in changes_between(newest, seen)
     ]
 
 
