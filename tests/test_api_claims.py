@@ -209,7 +209,7 @@ def test_every_filter(api_client, catalogue, query, expected):
         (
             "claimant_kind=robot",
             "claimant_kind",
-            "“robot” is not one of the allowed values: person, organization.",
+            "“robot” is not one of the allowed values: person, group, organization.",
         ),
         (
             "stance=maybe",
