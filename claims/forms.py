@@ -134,6 +134,12 @@ class ClaimFilterForm(forms.Form):
         return claims.search(query).order_by(*self.SORTS[sort])
 
     @property
+    def narrows(self):
+        """Whether a valid filter or search narrows the list (the order does not)."""
+        data = self.cleaned_data if self.is_bound else {}
+        return any(data.get(name) for name in self.fields if name != "sort")
+
+    @property
     def has_filters(self):
         """Whether the reader chose any filter or order beyond the search words."""
         return self.is_bound and any(self.data.get(name) for name in self.fields if name != "q")

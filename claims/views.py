@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import condition, require_safe
 
-from claims.cache import request_generation
+from claims.cache import public_count, request_generation
 from claims.claimreview import claim_review
 from claims.forms import ClaimFilterForm
 from claims.highlight import highlight
@@ -60,7 +60,7 @@ def claim_list(request):
     """The searchable, filterable list. htmx requests get only the results fragment."""
     form = ClaimFilterForm(request.GET or None, claims=_published())
     form.is_valid()  # invalid fields are reported and ignored; the valid ones still apply
-    page = results_page(form, request.GET.get("page"))
+    page = results_page(form, request.GET.get("page"), request)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
@@ -70,10 +70,14 @@ def claim_list(request):
     return render(request, template, context)
 
 
-def results_page(form, number):
+def results_page(form, number, request=None):
     """One page of the claims ``form`` selects, with search snippets when it searched. (The
-    search benchmark, ``bench/search_times.py``, measures this.)"""
-    paginator = IdsFirstPaginator(form.filter(), CLAIMS_PER_PAGE, rows=_published().for_cards())
+    search benchmark, ``bench/search_times.py``, measures this.) Unfiltered, the list holds
+    every public claim, counted once per cache generation."""
+    count = None if form.narrows else public_count(_published(), request)
+    paginator = IdsFirstPaginator(
+        form.filter(), CLAIMS_PER_PAGE, rows=_published().for_cards(), count=count
+    )
     page = paginator.get_page(number)
     search = form.cleaned_data.get("q") if form.is_bound else ""
     if search:

@@ -31,6 +31,7 @@ from claims.api.permissions import (
 )
 from claims.api.preconditions import check_if_match, etag_header, stale, with_read_etag
 from claims.api.renderers import CSVRenderer, JSONLDRenderer
+from claims.cache import public_count
 from claims.claimreview import rating_bounds, reviewable
 from claims.models import Claim, Correction, Counterclaim, Evidence, StanceLink, Topic, Verdict
 from sources.concurrency import EditConflict, Versioned
@@ -142,6 +143,20 @@ class GatedViewSet(viewsets.GenericViewSet):
     @property
     def public(self):
         return self.request.method in SAFE_METHODS and not wants_drafts(self.request)
+
+    def unfiltered_count(self):
+        """The list's count when it is the whole public set, kept per cache generation
+        (``claims.cache.public_count``); None when the request filters or reads drafts. A
+        parameter that starts with a filter's name counts as filtering (django-filter's
+        ranges add suffixes); the order does not change the count."""
+        if not self.public:
+            return None
+        names = [
+            name for name in getattr(self.filterset_class, "base_filters", {}) if name != "ordering"
+        ]
+        if any(param.startswith(tuple(names)) for param in self.request.query_params):
+            return None
+        return public_count(self.public_queryset(), self.request)
 
     def get_queryset(self):
         if self.public:
