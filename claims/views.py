@@ -184,17 +184,24 @@ def corrections(request):
 @public_cache
 def actor_detail(request, slug):
     actor = get_object_or_404(Actor.objects.published(), slug=slug)
-    claims = _published().filter(claimant=actor).for_cards().order_by("-published_at")
+    claims = _published().filter(claimant=actor)
     verdict_counts = dict(
         claims.order_by().values("verdict").annotate(n=Count("id")).values_list("verdict", "n")
     )
+    # Paged like the claim list; the chart's counts add up to the page's total.
+    page = IdsFirstPaginator(
+        claims.order_by("-published_at", "-id"),
+        CLAIMS_PER_PAGE,
+        rows=_published().for_cards(),
+        count=sum(verdict_counts.values()),
+    ).get_page(request.GET.get("page"))
     # Both ends of a public tie are public actors, so each name links to its page.
     affiliations = Affiliation.objects.published()
     context = {
         "actor": actor,
         "affiliations": affiliations.filter(person=actor).select_related("organization"),
         "members": affiliations.filter(organization=actor).select_related("person"),
-        "claims": claims,
+        "page": page,
         "chart": _verdict_chart(verdict_counts),
     }
     return render(request, "claims/actor_detail.html", context)
@@ -226,7 +233,11 @@ def source_detail(request, pk, slug=None):
         return redirect("claims:source", pk=source.pk, slug=source.slug, permanent=True)
     context = {
         "source": source,
-        "claims": _published().filter(source=source).for_cards(),
+        "page": IdsFirstPaginator(
+            _published().filter(source=source).order_by("-published_at", "-id"),
+            CLAIMS_PER_PAGE,
+            rows=_published().for_cards(),
+        ).get_page(request.GET.get("page")),
         "evidence": Evidence.objects.published().filter(source=source).select_related("author"),
         "reported_documents": Source.objects.published()
         .filter(via=source)

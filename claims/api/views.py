@@ -151,9 +151,8 @@ class GatedViewSet(viewsets.GenericViewSet):
         ranges add suffixes); the order does not change the count."""
         if not self.public:
             return None
-        names = [
-            name for name in getattr(self.filterset_class, "base_filters", {}) if name != "ordering"
-        ]
+        filterset = getattr(self, "filterset_class", None)
+        names = [name for name in getattr(filterset, "base_filters", {}) if name != "ordering"]
         if any(param.startswith(tuple(names)) for param in self.request.query_params):
             return None
         return public_count(self.public_queryset(), self.request)
