@@ -137,6 +137,13 @@ if BENCH:
 # to the data retires every cached response at once (claims/cache.py); 0 turns caching off.
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
 
+# The nightly open-data dump (manage.py export_dump), served at /data/.
+OPEN_DATA_DIR = env.path("OPEN_DATA_DIR", default=BASE_DIR / "open-data")
+OPEN_DATA_LICENSE = env.str("OPEN_DATA_LICENSE", default="CC BY 4.0")
+OPEN_DATA_LICENSE_URL = env.str(
+    "OPEN_DATA_LICENSE_URL", default="https://creativecommons.org/licenses/by/4.0/"
+)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
