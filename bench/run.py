@@ -161,6 +161,8 @@ def start(args, env):
             f"{HOST}:{args.port}",
             "--workers",
             str(args.workers),
+            "--timeout",
+            "600",  # as the Dockerfile: whole exports stream for longer than the default 30 s
             "--log-level",
             "warning",
         ],
