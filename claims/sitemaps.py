@@ -1,13 +1,14 @@
 """``/sitemap.xml``: an index of sitemaps of every public page, from the published-only gate.
 
-A sitemap holds at most 50,000 URLs (``Sitemap.limit``; sections here take 10,000), so
-each section is paged, and the index (``django.contrib.sitemaps.views.index``) lists every page. Django's paginator counts
-the rows and reads a page with ``OFFSET``: at a million claims, the last page reads all the
-rows before it. Here a page is a range of ids instead (``IdRangePaginator``): page ``n``
-holds the public rows whose id is in ``((n - 1) * limit, n * limit]``. It never holds more
-than ``limit`` URLs, is read by the primary key's index alone, and a row stays in the same
-page for good, so a crawler re-reads only the pages whose ``lastmod`` moved. A range whose
-rows are all drafts is an empty page, which the protocol allows.
+A sitemap holds at most 50,000 URLs (``Sitemap.limit``; sections here take 10,000), so each
+section is paged, and the index (``django.contrib.sitemaps.views.index``) lists every page.
+Django's paginator counts the rows and reads a page with ``OFFSET``: at a million claims, the
+last page reads all the rows before it. Here a page is a range of ids instead
+(``IdRangePaginator``): page ``n`` holds the public rows whose id is in
+``((n - 1) * limit, n * limit]``. It never holds more than ``limit`` URLs, is read by the
+primary key's index alone, and a row stays in the same page for good, so a crawler re-reads
+only the pages whose ``lastmod`` moved. A range whose rows are all drafts is an empty page,
+which the protocol allows.
 
 The responses are kept by the public cache (``claims.cache``) until the next write.
 """
