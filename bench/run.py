@@ -48,6 +48,24 @@ claim = Claim.objects.published().filter(stance_links__isnull=False).order_by("-
 rare = rarest_word(connection)
 print(json.dumps({"claim": claim.get_absolute_url(), "id": claim.pk, "rare": rare}))
 """
+# A claimant with PROLIFIC_CLAIMS public claims, for the claimant page's row: synthetic claims
+# handed to one synthetic actor (made once, reused), since generate_data spreads them thinly.
+PROLIFIC_CLAIMS = 50_000
+PROLIFIC_SCRIPT = """
+from claims.models import Claim
+from sources.models import Actor
+actor, _ = Actor.objects.get_or_create(
+    slug="synthetic-prolific-claimant",
+    defaults={"name": "Synthetic prolific claimant", "kind": "organization",
+              "description": "Synthetic actor: the benchmark's claimant with many claims."},
+)
+missing = %d - Claim.objects.published().filter(claimant=actor).count()
+if missing > 0:
+    others = Claim.objects.published().exclude(claimant=actor).order_by("pk")
+    ids = list(others.values_list("pk", flat=True)[:missing])
+    Claim.objects.filter(pk__in=ids).update(claimant=actor)
+print(actor.slug)
+"""
 
 
 def settings_env(args):
@@ -108,8 +126,10 @@ def prepare(args, env):
         "-c",
         "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')",
     )
+    prolific = manage(env, "shell", "-c", PROLIFIC_SCRIPT % PROLIFIC_CLAIMS, capture=True)
     script = TARGETS_SCRIPT
-    return json.loads(manage(env, "shell", "-c", script, capture=True).strip().splitlines()[-1])
+    targets = json.loads(manage(env, "shell", "-c", script, capture=True).strip().splitlines()[-1])
+    return {**targets, "prolific": prolific.strip().splitlines()[-1]}
 
 
 def search_times(env):
@@ -141,6 +161,8 @@ def start(args, env):
             f"{HOST}:{args.port}",
             "--workers",
             str(args.workers),
+            "--timeout",
+            "600",  # as the Dockerfile: whole exports stream for longer than the default 30 s
             "--log-level",
             "warning",
         ],
@@ -215,6 +237,7 @@ def etag(args, path):
 
 def scenarios(args, targets):
     claim, pk = targets["claim"], targets["id"]
+    prolific = f"/claimants/{targets['prolific']}/"
     return [
         ("bare Django JSON view", "/bench/bare", {}, False),
         ("home (uncached)", "/", {}, True),
@@ -230,6 +253,10 @@ def scenarios(args, targets):
         ("API detail (uncached)", f"/api/v1/claims/{pk}/", {}, True),
         ("plain JsonResponse list", "/bench/plain-list", {}, True),
         ("API list (cached)", "/api/v1/claims/", {}, False),
+        (f"claimant page, {PROLIFIC_CLAIMS:,} claims", prolific, {}, True),
+        ("  the same, page 2,000", f"{prolific}?page=2000", {}, True),
+        ("sitemap index (uncached)", "/sitemap.xml", {}, True),
+        ("sitemap, first claims section", "/sitemap-claims.xml", {}, True),
     ]
 
 
@@ -303,14 +330,81 @@ def targets_met(rps):
     ]
 
 
+def worker_pids(server):
+    return [
+        int(pid)
+        for pid in Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    ]
+
+
+def rss_mb(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def worker_memory_mb(server):
-    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-    sizes = []
-    for pid in children:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                sizes.append(int(line.split()[1]) / 1024)
-    return sizes
+    return [rss_mb(pid) for pid in worker_pids(server)]
+
+
+EXPORTS = [
+    ("CSV export, every public claim", "/api/v1/claims/csv/"),
+    ("ClaimReview export, every published claim", "/api/v1/claims/claimreview/"),
+]
+# Issue 14's targets for a whole export at 1,000,000 claims.
+EXPORT_FIRST_BYTE_S = 1.0
+EXPORT_RSS_GROWTH_MB = 50
+
+
+def export(args, server, path):
+    """One whole export, read as a client would: the time to its first byte and to its last,
+    its size, and the memory of the worker that answered (``X-Worker-Pid``) before and
+    after."""
+    before = {pid: rss_mb(pid) for pid in worker_pids(server)}
+    conn = http.client.HTTPConnection(HOST, args.port, timeout=3600)
+    started = time.perf_counter()
+    conn.request("GET", path)
+    response = conn.getresponse()
+    size = len(response.read(1))
+    first_byte = time.perf_counter() - started
+    while chunk := response.read(1 << 20):
+        size += len(chunk)
+    total = time.perf_counter() - started
+    pid = int(response.getheader("X-Worker-Pid"))
+    return {
+        "path": path,
+        "status": response.status,
+        "first_byte_s": first_byte,
+        "total_s": total,
+        "mb": size / 2**20,
+        "rss_before_mb": before[pid],
+        "rss_after_mb": rss_mb(pid),
+    }
+
+
+def exports(args, server):
+    rows = [{"name": name, **export(args, server, path)} for name, path in EXPORTS]
+    print(f"\nwhole exports, {args.claims:,} claims, one request each")
+    columns = ["status", "1st byte s", "total s", "MB", "RSS before", "RSS after"]
+    print(f"{'':44}" + "".join(f"{column:>11}" for column in columns))
+    for row in rows:
+        print(
+            f"{row['name']:44}{row['status']:11}{row['first_byte_s']:11.2f}{row['total_s']:11.1f}"
+            f"{row['mb']:11.1f}{row['rss_before_mb']:11.0f}{row['rss_after_mb']:11.0f}"
+        )
+    print("\ntargets (issue 14, stated for 1,000,000 claims)")
+    for row in rows:
+        growth = row["rss_after_mb"] - row["rss_before_mb"]
+        checks = [
+            ("first byte", row["first_byte_s"], "s", EXPORT_FIRST_BYTE_S),
+            ("worker RSS growth", growth, " MB", EXPORT_RSS_GROWTH_MB),
+        ]
+        for what, value, unit, target in checks:
+            verdict = "met" if value < target and row["status"] == 200 else "MISSED"
+            label = f"{row['name']}: {what}"
+            print(f"  {label:60}{value:8.2f}{unit:3}  target < {target:g}{unit}  {verdict}")
+    return rows
 
 
 def soak(args, targets, server):
@@ -351,7 +445,7 @@ def main():
         else:
             rows = bench(args, targets)
             print_table(rows, args)
-            result = {"rows": rows, "search": search_times(env)}
+            result = {"rows": rows, "exports": exports(args, server), "search": search_times(env)}
         result["worker_mb"] = worker_memory_mb(server)
     finally:
         server.terminate()

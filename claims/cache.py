@@ -21,6 +21,9 @@ from django.utils.cache import get_cache_key, learn_cache_key
 
 GENERATION_KEY = "public-cache-generation"
 CACHED_APPS = ("claims", "sources")
+# Values kept per generation (counts) outlive a cached page: they are retired by the next
+# write, not by time, and expire only so that old generations' keys do not pile up.
+PER_GENERATION_SECONDS = 24 * 3600
 
 
 def generation():
@@ -38,6 +41,26 @@ def request_generation(request):
     if not hasattr(request, "_public_cache_generation"):
         request._public_cache_generation = generation()
     return request._public_cache_generation
+
+
+def per_generation(name, compute, request=None):
+    """``compute()``, once per cache generation: the same until the next write to what readers
+    see. For figures that cost the database the same on every request although they change
+    only with a write, such as the count of every public claim."""
+    current = request_generation(request) if request is not None else generation()
+    key = f"public:{current}:value:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=PER_GENERATION_SECONDS)
+    return value
+
+
+def public_count(published, request=None):
+    """The number of rows of ``published``, a model's whole public set (its ``published()``,
+    unfiltered), once per generation: an unfiltered list's "N claims" would otherwise count
+    every public row on every request."""
+    return per_generation(f"count:{published.model._meta.label_lower}", published.count, request)
 
 
 def _retire():

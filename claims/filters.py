@@ -229,6 +229,12 @@ class ClaimFilterForm(forms.Form):
         return data
 
     @property
+    def narrows(self):
+        """Whether a valid filter or search narrows the list (the order does not)."""
+        data = self.cleaned_data if self.is_bound else {}
+        return any(data.get(name) for name in self.fields if name != "ordering")
+
+    @property
     def has_filters(self):
         """Whether the reader chose any filter or order beyond the search words."""
         return self.is_bound and any(self.data.get(name) for name in self.fields if name != "q")

@@ -20,10 +20,16 @@ class IdsFirstPaginator(Paginator):
 
     ``object_list`` may also be a list of ids already in order (a ranked search's), paged
     in Python, with ``rows`` to load them from. Anything else is paged as ``Paginator``
-    does."""
+    does.
 
-    def __init__(self, object_list, per_page, *, rows=None, **kwargs):
+    ``count``, when the caller knows it (kept per cache generation, or summed from counts the
+    page shows anyway), spares the ``COUNT(*)``, which reads every matching row's index
+    entry: the one query of a page whose cost grows with the archive."""
+
+    def __init__(self, object_list, per_page, *, rows=None, count=None, **kwargs):
         self.rows = rows
+        if count is not None:
+            self.count = count  # sets the cached property
         if isinstance(object_list, QuerySet):
             if rows is None:
                 self.rows = object_list

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from claims import views
+from claims import open_data, views
 
 app_name = "claims"
 
@@ -17,4 +17,6 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("methodology/", views.methodology, name="methodology"),
     path("about/", views.about, name="about"),
+    path("data/", open_data.open_data_page, name="open-data"),
+    path("data/<str:name>", open_data.open_data_file, name="open-data-file"),
 ]

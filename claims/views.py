@@ -13,7 +13,7 @@ from django.views.decorators.http import condition, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
-from claims.cache import request_generation
+from claims.cache import public_count, request_generation
 from claims.claimreview import claim_review
 from claims.filters import ClaimFilter
 from claims.highlight import highlight
@@ -79,7 +79,7 @@ def claim_list(request):
     claim_filter = ClaimFilter(in_use or None, queryset=_published(), request=request)
     form = claim_filter.form
     form.is_valid()  # invalid fields are reported and ignored; the valid ones still apply
-    page = results_page(claim_filter, in_use.get("page"))
+    page = results_page(claim_filter, in_use.get("page"), request)
     query = in_use.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
@@ -98,11 +98,14 @@ def _without_empty(query):
     return in_use
 
 
-def results_page(claim_filter, number):
+def results_page(claim_filter, number, request=None):
     """One page of the claims ``claim_filter`` selects, with search snippets when it
-    searched. (The search benchmark, ``bench/search_times.py``, measures this.)"""
+    searched. (The search benchmark, ``bench/search_times.py``, measures this.) Unfiltered,
+    the list holds every public claim, counted once per cache generation."""
+    narrows = claim_filter.is_bound and claim_filter.form.narrows
+    count = public_count(_published(), request) if not narrows else None
     paginator = IdsFirstPaginator(
-        ordered_results(claim_filter), CLAIMS_PER_PAGE, rows=_published().for_cards()
+        ordered_results(claim_filter), CLAIMS_PER_PAGE, rows=_published().for_cards(), count=count
     )
     page = paginator.get_page(number)
     search = claim_filter.form.cleaned_data.get("q") if claim_filter.is_bound else ""
@@ -232,17 +235,24 @@ def corrections(request):
 @public_cache
 def actor_detail(request, slug):
     actor = get_object_or_404(Actor.objects.published(), slug=slug)
-    claims = _published().filter(claimant=actor).for_cards().order_by("-published_at")
+    claims = _published().filter(claimant=actor)
     verdict_counts = dict(
         claims.order_by().values("verdict").annotate(n=Count("id")).values_list("verdict", "n")
     )
+    # Paged like the claim list; the chart's counts add up to the page's total.
+    page = IdsFirstPaginator(
+        claims.order_by("-published_at", "-id"),
+        CLAIMS_PER_PAGE,
+        rows=_published().for_cards(),
+        count=sum(verdict_counts.values()),
+    ).get_page(request.GET.get("page"))
     # Both ends of a public tie are public actors, so each name links to its page.
     affiliations = Affiliation.objects.published()
     context = {
         "actor": actor,
         "affiliations": affiliations.filter(person=actor).select_related("organization"),
         "members": affiliations.filter(organization=actor).select_related("person"),
-        "claims": claims,
+        "page": page,
         "chart": _verdict_chart(verdict_counts),
     }
     return render(request, "claims/actor_detail.html", context)
@@ -274,7 +284,11 @@ def source_detail(request, pk, slug=None):
         return redirect("claims:source", pk=source.pk, slug=source.slug, permanent=True)
     context = {
         "source": source,
-        "claims": _published().filter(source=source).for_cards(),
+        "page": IdsFirstPaginator(
+            _published().filter(source=source).order_by("-published_at", "-id"),
+            CLAIMS_PER_PAGE,
+            rows=_published().for_cards(),
+        ).get_page(request.GET.get("page")),
         "evidence": Evidence.objects.published().filter(source=source).select_related("author"),
         "reported_documents": Source.objects.published()
         .filter(via=source)

@@ -5,8 +5,11 @@ everything else, doing no work (and never cached). ``/bench/plain-list`` returns
 as the API's first page of claims, counted and loaded as the API does (its queryset, its
 paginator), as a plain ``JsonResponse``: the difference to the API list is what DRF costs.
 ``QueryCountMiddleware`` reports each response's database queries in an ``X-Queries`` header
-for the benchmark's table.
+for the benchmark's table (a streamed response's count stops where its body starts), and
+the worker's process id in ``X-Worker-Pid``.
 """
+
+import os
 
 from django.db import connection
 from django.http import JsonResponse
@@ -14,6 +17,7 @@ from django.urls import path
 from django.views.decorators.cache import never_cache
 
 from claims.api.views import ClaimViewSet
+from claims.cache import public_count
 from claims.models import Claim
 from claims.pagination import IdsFirstPaginator
 
@@ -33,7 +37,8 @@ def plain_list(request):
     # Paged as the API pages (the count, the page's ids, its rows with what they show), so
     # the difference is DRF alone.
     related = ClaimViewSet().related(Claim.objects.published(), public=True)
-    page = IdsFirstPaginator(Claim.objects.published(), PAGE, rows=related).page(1)
+    count = public_count(Claim.objects.published(), request)  # kept per generation, as the API
+    page = IdsFirstPaginator(Claim.objects.published(), PAGE, rows=related, count=count).page(1)
     rows = [
         {
             "id": claim.pk,
@@ -89,4 +94,6 @@ class QueryCountMiddleware:
         with connection.execute_wrapper(counter):
             response = self.get_response(request)
         response["X-Queries"] = str(count)
+        # Which gunicorn worker answered: the benchmark reads its memory from /proc.
+        response["X-Worker-Pid"] = str(os.getpid())
         return response

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps
 from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.functional import lazy
@@ -27,11 +27,18 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("account/", include("accounts.urls")),
     path("feeds/", include(feeds)),
+    # An index of sections of at most 50,000 URLs each (claims/sitemaps.py).
     path(
         "sitemap.xml",
-        cache_control(public=True, max_age=3600)(sitemap),
-        {"sitemaps": SITEMAPS},
+        cache_control(public=True, max_age=3600)(sitemaps.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        cache_control(public=True, max_age=3600)(sitemaps.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
     ),
     path(
         "robots.txt",

@@ -69,7 +69,7 @@ def test_unpublished_rows_appear_nowhere(api_client, unpublished):
     for url in public_urls(unpublished):
         response = api_client.get(url)
         assert response.status_code == 200, url
-        assert MARKER not in response.content.decode(), url
+        assert MARKER not in response.getvalue().decode(), url
 
 
 def test_unpublished_rows_have_no_detail(api_client, unpublished, editor_api):

@@ -6,8 +6,17 @@ import io
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
 
-from claims.claimreview import claim_review
+from claims.api import exports
+from claims.api.filters import ClaimFilter
+from claims.api.renderers import CSVRenderer
+from claims.api.serializers import ClaimCSVSerializer
+from claims.api.views import ClaimViewSet
+from claims.claimreview import claim_review, reviewable
 from claims.models import Claim, StanceLink
 from sources.models import Actor
 
@@ -79,7 +88,7 @@ def test_claimreview_endpoints_serve_json_ld(api_client, reviewed, make):
 
     listed = api_client.get("/api/v1/claims/claimreview/")
     assert listed["Content-Type"] == "application/ld+json"
-    assert [r["claimReviewed"] for r in json.loads(listed.content)] == [reviewed.quote]
+    assert [r["claimReviewed"] for r in json.loads(listed.getvalue())] == [reviewed.quote]
     # A retracted fact check keeps its page but is no rating to republish.
     assert api_client.get(f"/api/v1/claims/{retracted.pk}/claimreview/").status_code == 404
 
@@ -87,17 +96,19 @@ def test_claimreview_endpoints_serve_json_ld(api_client, reviewed, make):
 def test_claimreview_list_takes_the_claim_filters(api_client, reviewed, make):
     other = make.claim()
     url = f"/api/v1/claims/claimreview/?claimant={reviewed.claimant_id}"
-    assert [r["claimReviewed"] for r in json.loads(api_client.get(url).content)] == [reviewed.quote]
+    assert [r["claimReviewed"] for r in json.loads(api_client.get(url).getvalue())] == [
+        reviewed.quote
+    ]
     url = f"/api/v1/claims/claimreview/?q={other.quote.split()[-1]}"
-    assert [r["claimReviewed"] for r in json.loads(api_client.get(url).content)] == [other.quote]
+    assert [r["claimReviewed"] for r in json.loads(api_client.get(url).getvalue())] == [other.quote]
     assert api_client.get("/api/v1/claims/claimreview/?said_after=nope").status_code == 400
 
 
 def read_csv(response):
-    assert response.status_code == 200, response.content
+    assert response.status_code == 200, response.getvalue()
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    return list(csv.DictReader(io.StringIO(response.getvalue().decode())))
 
 
 def test_csv_has_one_row_per_claim_with_evidence_summarised(api_client, reviewed, make):
@@ -131,7 +142,7 @@ def test_csv_has_one_row_per_claim_with_evidence_summarised(api_client, reviewed
 
 def test_csv_of_nothing_still_has_its_header(api_client, db):
     response = api_client.get("/api/v1/claims/csv/")
-    assert response.content.decode().splitlines()[0].startswith("id,page_url,quote,summary")
+    assert response.getvalue().decode().splitlines()[0].startswith("id,page_url,quote,summary")
 
 
 def test_csv_defuses_spreadsheet_formulas(api_client, make):
@@ -148,3 +159,80 @@ def test_csv_errors_are_field_rows(api_client, db):
         "field,error",
         "said_after,“not-a-date” is not a date: write it as YYYY-MM-DD (ISO 8601).",
     ]
+
+
+# Streaming: the whole filtered list, in batches, never held in memory or in the cache.
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    monkeypatch.setattr(exports, "BATCH_SIZE", 2)
+    monkeypatch.setattr(exports.in_batches, "__defaults__", (2,))
+
+
+@pytest.fixture
+def archive(make):
+    """Seven public claims on two topics, a retracted one, and drafts."""
+    topic, other = make.topic(name="Ports"), make.topic(name="Prisons")
+    claims = [make.claim(topics=[topic if n % 2 else other]) for n in range(7)]
+    make.claim(status=Claim.Status.RETRACTED, topics=[topic])
+    for status in (Claim.Status.DRAFT, Claim.Status.IN_REVIEW):
+        make.claim(status=status, quote=f"Unpublished words {status}.", topics=[topic])
+    return {"topic": topic, "claims": claims}
+
+
+EXPORT_FILTERS = [{}, {"topic": "ports"}, {"said_after": "2000-01-01"}, {"q": "words"}]
+
+
+def unstreamed(request, url, params):
+    """What the export would be as one response: the same filter set, serializer and
+    renderer, rows in id order, rendered whole."""
+    view = ClaimViewSet(request=request, format_kwarg=None, action="csv")
+    view.action = "csv" if url.endswith("csv/") else "claimreview_list"
+    query = reviewable(Claim.objects) if view.action != "csv" else Claim.objects.published()
+    claims = ClaimFilter(params, queryset=query.with_related()).qs.order_by("pk")
+    context = {"request": request, "view": view}
+    if view.action == "csv":
+        data = ClaimCSVSerializer(claims, many=True, context=context).data
+        return CSVRenderer().render(data, renderer_context={"view": view})
+    return JSONRenderer().render([claim_review(claim, request) for claim in claims])
+
+
+@pytest.mark.parametrize("url", ["/api/v1/claims/csv/", "/api/v1/claims/claimreview/"])
+@pytest.mark.parametrize("params", EXPORT_FILTERS)
+def test_a_streamed_export_is_the_whole_list_rendered_at_once(
+    api_client, archive, small_batches, url, params
+):
+    response = api_client.get(url, params)
+    assert response.status_code == 200 and response.streaming
+    body = response.getvalue()
+    assert body == unstreamed(Request(response.wsgi_request), url, params)
+    assert b"Unpublished words" not in body
+    if "claimreview" in url:
+        reviews = json.loads(body)
+        assert len(reviews) == len(reviewable(ClaimFilter(params, Claim.objects.all()).qs))
+
+
+@pytest.mark.parametrize("url", ["/api/v1/claims/csv/", "/api/v1/claims/claimreview/"])
+def test_a_streamed_export_never_enters_the_public_cache(api_client, archive, settings, url):
+    settings.PUBLIC_CACHE_SECONDS = 300
+    for _ in range(2):  # the second would be a hit had the first been kept
+        response = api_client.get(url)
+        assert response.streaming and response["X-Cache"] == "miss"
+        response.getvalue()
+    assert api_client.get("/api/v1/claims/")["X-Cache"] == "miss"
+    assert api_client.get("/api/v1/claims/")["X-Cache"] == "hit"  # the cache was on
+
+
+def test_an_empty_claimreview_export_is_an_empty_array(api_client, db):
+    assert api_client.get("/api/v1/claims/claimreview/").getvalue() == b"[]"
+
+
+def test_batches_are_read_by_keyset_not_offset(archive, small_batches):
+    with CaptureQueriesContext(connection) as queries:
+        batches = list(exports.in_batches(Claim.objects.published()))
+    assert [len(batch) for batch in batches] == [2, 2, 2, 2]  # 8 public claims
+    selects = [q["sql"] for q in queries.captured_queries]
+    # The last batch was full, so one more query finds nothing after it.
+    assert len(selects) == 5 and not any("OFFSET" in sql for sql in selects)
+    assert all(" LIMIT 2" in sql for sql in selects)

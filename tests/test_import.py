@@ -42,7 +42,7 @@ def run(path, *args):
 
 def test_claimreview_round_trip_adds_nothing_the_second_time(tmp_path, api_client, make):
     make.claim(quote="Exported words")
-    exported = api_client.get("/api/v1/claims/claimreview/").content
+    exported = api_client.get("/api/v1/claims/claimreview/").getvalue()
     Claim.objects.all().delete()
     path = tmp_path / "reviews.json"
     path.write_bytes(exported)
@@ -97,7 +97,7 @@ def test_a_source_url_that_is_not_a_web_address_is_rejected_by_line(tmp_path, db
 def test_csv_export_imports_with_bad_rows_and_atomic(tmp_path, api_client, make, editor_api):
     make.claim(quote="=Formula-looking quote", topics=[make.topic(name="Budget")])
     make.claim(quote="Second quote")
-    exported = editor_api.get("/api/v1/claims/csv/").content.decode()
+    exported = editor_api.get("/api/v1/claims/csv/").getvalue().decode()
     Claim.objects.all().delete()
     header, *rows = exported.splitlines()
     empty = "," * header.count(",")  # no quote, no claimant

@@ -2,9 +2,14 @@
 
 import re
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from claims.filters import SlugOrIdField
+from claims.models import Claim, Verdict
 
 
 def test_claimant_and_source_selects_are_bounded_but_any_choice_filters(client, make, monkeypatch):
@@ -18,3 +23,44 @@ def test_claimant_and_source_selects_are_bounded_but_any_choice_filters(client, 
     select = re.search(r'<select name="claimant".*?</select>', page, re.S).group(0)
     assert f'value="{last.slug}" selected' in select
     assert f">{claims[-1].summary}<" in page and f">{claims[0].summary}<" not in page
+
+
+def add_published_claims(n, **fields):
+    """``n`` published claims in one insert (what a page shows of them, no evidence)."""
+    verdict = Verdict.objects.get(slug="false")
+    Claim.objects.bulk_create(
+        Claim(
+            quote=f"Bulk quote {i}.",
+            summary=f"Bulk claim {i}",
+            slug=f"bulk-claim-{i}",
+            verdict=verdict,
+            ruling="A ruling.",
+            status=Claim.Status.PUBLISHED,
+            published_at=timezone.now(),
+            **fields,
+        )
+        for i in range(n)
+    )
+
+
+@pytest.mark.parametrize("kind", ["claimant", "source"])
+def test_claimant_and_source_pages_cost_the_same_for_5_or_500_claims(
+    client, make, kind, settings, django_assert_max_num_queries
+):
+    settings.PUBLIC_CACHE_SECONDS = 0
+    few, many = make.claim(), make.claim()
+    for claim, n in ((few, 4), (many, 499)):
+        add_published_claims(n, claimant=claim.claimant, source=claim.source)
+
+    def url(claim):
+        if kind == "claimant":
+            return reverse("claims:actor", args=[claim.claimant.slug])
+        return reverse("claims:source", args=[claim.source.pk, claim.source.slug])
+
+    with CaptureQueriesContext(connection) as small:
+        page = client.get(url(few)).content.decode()
+    assert page.count('class="claim-card"') == 5 and "Page 1 of" not in page
+    with django_assert_max_num_queries(len(small)):
+        page = client.get(url(many), {"page": 3}).content.decode()
+    assert page.count('class="claim-card"') == 20 and "Page 3 of 25" in page
+    assert "(500)" in page

@@ -502,8 +502,13 @@ def test_atom_feeds_list_published_claims(client, case):
 
 
 def test_sitemap_lists_every_public_page(client, case):
-    response = client.get("/sitemap.xml")
-    urls = {loc.text for loc in ET.fromstring(response.content).iter() if loc.tag.endswith("loc")}
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    urls = set()
+    for section in (loc.text for loc in index.iter() if loc.tag.endswith("loc")):
+        response = client.get(section.removeprefix("http://testserver"))
+        urls |= {
+            loc.text for loc in ET.fromstring(response.content).iter() if loc.tag.endswith("loc")
+        }
     assert f"http://testserver{case.get_absolute_url()}" in urls
     assert f"http://testserver{reverse('claims:actor', args=[case.claimant.slug])}" in urls
     assert f"http://testserver{reverse('claims:topic', args=[case.topics.get().slug])}" in urls
@@ -663,8 +668,8 @@ def test_the_list_address_holds_only_the_filters_in_use(client, make):
 def test_date_filters_say_the_format_they_take(client):
     page = get(client, "/claims/")
     assert 'type="date"' not in page  # a browser's picker shows its locale's format
-    assert 'placeholder="YYYY-MM-DD"' in page and 'aria-describedby="id_said_from_helptext"' in page
-    assert '<span class="help" id="id_said_from_helptext">YYYY-MM-DD' in page
+    assert 'placeholder="YYYY-MM-DD"' in page and 'aria-describedby="id_said_after_helptext"' in page
+    assert '<span class="help" id="id_said_after_helptext">YYYY-MM-DD' in page
 
 
 def test_every_page_has_a_favicon(client):

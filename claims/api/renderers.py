@@ -29,24 +29,33 @@ class CSVRenderer(BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if data is None:
             return b""
-        out = io.StringIO()
-        writer = csv.writer(out)
         if isinstance(data, dict):
-            writer.writerow(["field", "error"])
+            rows = [["field", "error"]]
             for field, errors in data.items():
                 for error in errors if isinstance(errors, list) else [errors]:
-                    writer.writerow([field, self._cell(error)])
-        else:
-            view = (renderer_context or {}).get("view")
-            header = list(view.get_serializer().fields) if view else list(data[0] if data else [])
-            writer.writerow(header)
-            for row in data:
-                writer.writerow([self._cell(row.get(name)) for name in header])
-        return out.getvalue().encode(self.charset)
+                    rows.append([field, spreadsheet_cell(error)])
+            return csv_text(rows).encode(self.charset)
+        view = (renderer_context or {}).get("view")
+        header = list(view.get_serializer().fields) if view else list(data[0] if data else [])
+        return (csv_text([header]) + csv_text(csv_rows(data, header))).encode(self.charset)
 
-    @staticmethod
-    def _cell(value):
-        if value is None:
-            return ""
-        value = str(value)
-        return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
+
+def csv_text(rows):
+    """Rows (lists of cells) as CSV text: the renderer's and the streamed exports' one way of
+    writing it (``claims.api.exports``)."""
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue()
+
+
+def csv_rows(data, header):
+    """Serialized rows (dicts) as lists of cells in ``header``'s order, each made safe for
+    spreadsheets."""
+    return [[spreadsheet_cell(row.get(name)) for name in header] for row in data]
+
+
+def spreadsheet_cell(value):
+    if value is None:
+        return ""
+    value = str(value)
+    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value

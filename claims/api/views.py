@@ -6,6 +6,7 @@ gate, ``Claim.objects.published()``, and what is derived from it); only writes a
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -21,7 +22,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from claims import services
-from claims.api import filters, serializers
+from claims.api import exports, filters, serializers
 from claims.api.permissions import (
     INCLUDE_DRAFTS,
     CanChange,
@@ -31,7 +32,8 @@ from claims.api.permissions import (
 )
 from claims.api.preconditions import check_if_match, etag_header, stale, with_read_etag
 from claims.api.renderers import CSVRenderer, JSONLDRenderer
-from claims.claimreview import rating_bounds, reviewable
+from claims.cache import public_count
+from claims.claimreview import reviewable
 from claims.models import Claim, Correction, Counterclaim, Evidence, StanceLink, Topic, Verdict
 from sources.concurrency import EditConflict, Versioned
 from sources.models import Actor, Source
@@ -142,6 +144,19 @@ class GatedViewSet(viewsets.GenericViewSet):
     @property
     def public(self):
         return self.request.method in SAFE_METHODS and not wants_drafts(self.request)
+
+    def unfiltered_count(self):
+        """The list's count when it is the whole public set, kept per cache generation
+        (``claims.cache.public_count``); None when the request filters or reads drafts. A
+        parameter that starts with a filter's name counts as filtering (django-filter's
+        ranges add suffixes); the order does not change the count."""
+        if not self.public:
+            return None
+        filterset = getattr(self, "filterset_class", None)
+        names = [name for name in getattr(filterset, "base_filters", {}) if name != "ordering"]
+        if any(param.startswith(tuple(names)) for param in self.request.query_params):
+            return None
+        return public_count(self.public_queryset(), self.request)
 
     def get_queryset(self):
         if self.public:
@@ -332,7 +347,8 @@ class ClaimViewSet(WritableGatedViewSet):
         responses=serializers.ClaimReviewSerializer(many=True),
         filters=True,
         description="Every published claim that matches the filters, as a JSON-LD array of "
-        "schema.org ClaimReview objects (not paginated; retracted claims left out).",
+        "schema.org ClaimReview objects, in id order (not paginated; retracted claims left "
+        "out). Streamed: the first bytes come at once, whatever the size.",
     )
     @action(
         detail=False,
@@ -344,22 +360,31 @@ class ClaimViewSet(WritableGatedViewSet):
         # Filtered among the public claims, as the list is (the same claimants and topics
         # are known), then only those with a rating to republish.
         claims = reviewable(self.filter_queryset(Claim.objects.published().with_related()))
-        context = {**self.get_serializer_context(), "bounds": rating_bounds()}
-        return Response(serializers.ClaimReviewSerializer(claims, many=True, context=context).data)
+        return StreamingHttpResponse(
+            exports.claimreview_stream(claims, request),
+            content_type=request.accepted_renderer.media_type,
+        )
 
     @extend_schema(
         tags=["exports"],
         responses={(200, "text/csv"): OpenApiTypes.STR},
         parameters=[INCLUDE_DRAFTS_PARAMETER],
         filters=True,
-        description="The claims that match the filters as CSV, one row per claim, the "
-        "evidence summarised as counts per stance and its sources' titles (not paginated).",
+        description="The claims that match the filters as CSV, one row per claim in id order, "
+        "the evidence summarised as counts per stance and its sources' titles (not "
+        "paginated). Streamed: the header comes at once, whatever the size.",
     )
     @action(detail=False, renderer_classes=[CSVRenderer], pagination_class=None)
     def csv(self, request):
-        claims = self.filter_queryset(self.get_queryset())
-        data = self.get_serializer(claims, many=True).data
-        return Response(data, headers={"Content-Disposition": 'attachment; filename="claims.csv"'})
+        # Filtered here, before the stream starts, so that a bad filter is still a 400.
+        claims = self.filter_queryset(
+            exports.csv_related(self.public_queryset() if self.public else self.queryset.all())
+        )
+        return StreamingHttpResponse(
+            exports.csv_stream(claims, request),
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="claims.csv"'},
+        )
 
 
 @documented(
