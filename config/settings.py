@@ -117,6 +117,10 @@ for database in DATABASES.values():
             "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
         }
         database["CONN_MAX_AGE"] = 0
+        # The pool checks each connection before handing it out (psycopg_pool's
+        # check_connection, a round trip): after a database restart, pooled connections are
+        # dead, and without the check each would fail one request before being dropped.
+        database["CONN_HEALTH_CHECKS"] = True
 
 # Redis when REDIS_URL is given (production, docker-compose); per-process memory otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
