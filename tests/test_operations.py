@@ -75,16 +75,23 @@ def test_the_first_request_after_a_database_restart_succeeds(client, make):
 
 def load_settings(**env):
     """Import the settings in a fresh interpreter with exactly ``env`` set."""
-    clean = {
-        k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG")
-    }
+    unset = ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "REDIS_URL", "LOCAL_MEMORY_CACHE")
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
+    code = "import config.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS, s.CACHES['default'])"
     return subprocess.run(
-        [sys.executable, "-c", "import config.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS)"],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env={**clean, **env},
         capture_output=True,
         text=True,
     )
+
+
+PRODUCTION = {
+    "SECRET_KEY": "s3cret-s3cret-s3cret",
+    "ALLOWED_HOSTS": "example.org",
+    "REDIS_URL": "redis://cache.example:6379/0",
+}
 
 
 def test_production_refuses_to_start_without_secret_key():
@@ -100,11 +107,32 @@ def test_production_refuses_to_start_without_allowed_hosts():
 
 
 def test_debug_is_off_unless_asked_for():
-    result = load_settings(SECRET_KEY="s3cret-s3cret-s3cret", ALLOWED_HOSTS="example.org")
+    result = load_settings(**PRODUCTION)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "False ['example.org']"
+    assert result.stdout.startswith("False ['example.org'] ")
     result = load_settings(DEBUG="1")
-    assert result.stdout.strip() == "True ['127.0.0.1', 'localhost']"
+    assert result.stdout.startswith("True ['127.0.0.1', 'localhost'] ")
+
+
+def test_production_refuses_to_start_without_a_shared_cache():
+    """Three workers with a memory cache each: after a write, most readers got the old page."""
+    result = load_settings(**{**PRODUCTION, "REDIS_URL": ""})
+    assert result.returncode != 0
+    assert "REDIS_URL must be set when DEBUG is off" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "backend"),
+    [
+        (PRODUCTION, "redis.RedisCache"),
+        ({"DEBUG": "1"}, "locmem.LocMemCache"),
+        ({**PRODUCTION, "REDIS_URL": "", "LOCAL_MEMORY_CACHE": "true"}, "locmem.LocMemCache"),
+    ],
+)
+def test_the_cache_is_redis_in_production_and_memory_for_one_process(env, backend):
+    result = load_settings(**env)
+    assert result.returncode == 0, result.stderr
+    assert f"django.core.cache.backends.{backend}" in result.stdout
 
 
 def test_database_url_switches_to_postgresql_with_a_pool():
