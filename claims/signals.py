@@ -10,8 +10,9 @@ Topic counts (``Topic.public_claims``): the workflow counts a claim in when it i
 here, a public claim's topics changing (admin, API or shell) and a public claim's deletion
 (its topic links go without a signal of their own).
 
-Rows that ``loaddata`` restores arrive as they were stored, with their history and counts:
-nothing here, and no history, is recorded for them (``mark_loaded_rows``)."""
+Rows that ``loaddata`` restores arrive as they were stored, with their history: no history
+is recorded for them (``mark_loaded_rows``). Topic counts are not in a dump
+(``serialize=False``): the claims loaded count in as their topics are set."""
 
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 
@@ -37,20 +38,18 @@ def recheck_quotes(sender, instance, raw=False, **kwargs):
 def mark_loaded_rows(sender, instance, raw=False, **kwargs):
     """``loaddata`` saves a row raw, then sets its many-to-many fields (a claim's topics, a
     source's authors) through the ORM, whose ``m2m_changed`` says nothing of raw. The backup
-    already holds the row's history and its topics' counts, so mark the row: simple-history
-    then records nothing for it (its documented ``skip_history_when_saving``; without it,
-    restoring wrote history rows whose ids the backup's own rows then collided with), and
-    ``count_topic_changes`` leaves the counts as loaded."""
+    already holds the row's history, so mark the row for simple-history to record nothing
+    (its documented ``skip_history_when_saving``): without it, restoring wrote history rows
+    whose ids the backup's own history rows then collided with on PostgreSQL."""
     if raw:
         instance.skip_history_when_saving = True
-        instance.loaded_raw = True
 
 
 def count_topic_changes(sender, instance, action, reverse, pk_set, **kwargs):
     """Count a public claim in or out of the topics added to or taken from it. (Changes
     from the topic's side, ``topic.claims.add()``, are refused by the history of claims'
     topics, which records them on the claim.)"""
-    if reverse or getattr(instance, "loaded_raw", False):
+    if reverse:
         return
     links = Claim.topics.through.objects.filter(claim=instance, claim__in=Claim.objects.published())
     if action == "pre_remove":  # before: those of the topics linked now go
