@@ -15,7 +15,8 @@ RUN uv sync --frozen --no-dev --no-install-project
 
 COPY . .
 # collectstatic needs settings to load; these values exist only for this build step.
-RUN SECRET_KEY=build-only ALLOWED_HOSTS=build python manage.py collectstatic --noinput
+RUN SECRET_KEY=build-only ALLOWED_HOSTS=build LOCAL_MEMORY_CACHE=true \
+    python manage.py collectstatic --noinput
 
 USER counterclaim
 EXPOSE 8000

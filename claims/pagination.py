@@ -5,6 +5,11 @@ sorts them. Asked for in one query, PostgreSQL joins every row that matches befo
 and keeps twenty: for a search, the thousand ranked candidates and a scan of the sources.
 Asking for the page's ids first sorts narrow rows without joins; the joins then run for
 twenty rows, found by primary key. One more query, whose cost does not grow with the archive.
+
+Every paged queryset is ordered down to the row: its ordering ends with the primary key. Rows
+that tie on every key of an ordering (sources published the same day under the same title,
+claims said the same day) come back in whatever order the database finds them, which may differ
+between the query for one page and the next, so pages would repeat some rows and skip others.
 """
 
 from django.core.paginator import Page, Paginator
@@ -33,13 +38,30 @@ class IdsFirstPaginator(Paginator):
         if isinstance(object_list, QuerySet):
             if rows is None:
                 self.rows = object_list
-            object_list = object_list.values_list("pk", flat=True)
+            object_list = ordered_to_the_row(object_list).values_list("pk", flat=True)
         super().__init__(object_list, per_page, **kwargs)
 
     def _get_page(self, object_list, number, paginator):
         if self.rows is not None:
             object_list = rows_in_order(self.rows, list(object_list))
         return Page(object_list, number, paginator)
+
+
+PRIMARY_KEY_ORDERINGS = {"pk", "-pk", "id", "-id"}
+
+
+def ordered_to_the_row(queryset):
+    """``queryset`` in its order (its own, or its model's default), then by primary key, in
+    the direction of its first key, unless the primary key is already one of its keys."""
+    query = queryset.query
+    ordering = [*query.order_by] or ([*query.get_meta().ordering] if query.default_ordering else [])
+    if PRIMARY_KEY_ORDERINGS.intersection(key for key in ordering if isinstance(key, str)):
+        return queryset
+    first = ordering[0] if ordering else ""
+    descending = (
+        first.startswith("-") if isinstance(first, str) else getattr(first, "descending", False)
+    )
+    return queryset.order_by(*ordering, "-pk" if descending else "pk")
 
 
 def rows_in_order(queryset, ids):

@@ -8,9 +8,13 @@ API).
 
 Topic counts (``Topic.public_claims``): the workflow counts a claim in when it is published;
 here, a public claim's topics changing (admin, API or shell) and a public claim's deletion
-(its topic links go without a signal of their own)."""
+(its topic links go without a signal of their own).
 
-from django.db.models.signals import m2m_changed, post_save, pre_delete
+Rows that ``loaddata`` restores arrive as they were stored, with their history: no history
+is recorded for them (``mark_loaded_rows``). Topic counts are not in a dump
+(``serialize=False``): the claims loaded count in as their topics are set."""
+
+from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 
 from claims.models import Claim, Evidence, StanceLink, Topic
 from sources.models import Source
@@ -29,6 +33,16 @@ def recheck_quotes(sender, instance, raw=False, **kwargs):
             *StanceLink.objects.filter(evidence__in=evidence).values_list("claim", flat=True),
         ]
     )
+
+
+def mark_loaded_rows(sender, instance, raw=False, **kwargs):
+    """``loaddata`` saves a row raw, then sets its many-to-many fields (a claim's topics, a
+    source's authors) through the ORM, whose ``m2m_changed`` says nothing of raw. The backup
+    already holds the row's history, so mark the row for simple-history to record nothing
+    (its documented ``skip_history_when_saving``): without it, restoring wrote history rows
+    whose ids the backup's own history rows then collided with on PostgreSQL."""
+    if raw:
+        instance.skip_history_when_saving = True
 
 
 def count_topic_changes(sender, instance, action, reverse, pk_set, **kwargs):
@@ -55,6 +69,7 @@ def uncount_deleted_claim(sender, instance, **kwargs):
 
 
 def connect():
+    pre_save.connect(mark_loaded_rows, dispatch_uid="claims.mark_loaded_rows")
     post_save.connect(recheck_quotes, sender=Source, dispatch_uid="claims.recheck_quotes")
     m2m_changed.connect(
         count_topic_changes, sender=Claim.topics.through, dispatch_uid="claims.topic_counts"

@@ -153,16 +153,31 @@ for database in DATABASES.values():
             "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
         }
         database["CONN_MAX_AGE"] = 0
+        # The pool checks each connection before handing it out (psycopg_pool's
+        # check_connection, a round trip): after a database restart, pooled connections are
+        # dead, and without the check each would fail one request before being dropped.
+        database["CONN_HEALTH_CHECKS"] = True
 
-# Redis when REDIS_URL is given (production, docker-compose); per-process memory otherwise.
+# The cache must be one for every process that serves: it holds the public cache's generation
+# (claims/cache.py) and the API throttles' counts. A per-process memory cache under several
+# gunicorn workers serves pages a write has retired (each worker keeps its own generation) and
+# multiplies every rate limit, so production refuses to start without Redis.
+# Not a database cache instead: every write would then hold a row lock on the generation until
+# its transaction commits (editors' saves would queue behind each other, and could deadlock),
+# and every throttled request would write a row. LOCAL_MEMORY_CACHE is for one process only
+# (the test suite, a build step); DEBUG implies it.
 REDIS_URL = env.str("REDIS_URL", default="")
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+elif DEBUG or env.bool("LOCAL_MEMORY_CACHE", default=False):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set when DEBUG is off: every worker process must share one cache "
+        "(docs/deploy.md). LOCAL_MEMORY_CACHE=true is only for a single process."
     )
-}
 
 # Benchmark mode (make bench): /bench/ views and an X-Queries header; never in production.
 BENCH = env.bool("BENCH", default=False)

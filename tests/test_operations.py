@@ -2,14 +2,15 @@
 configuration, and static files that collect and compress."""
 
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError
+from django.db import connection, connections
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,26 +23,78 @@ def test_healthz_answers_ok_when_the_database_answers(client):
     assert "no-cache" in response["Cache-Control"]
 
 
+@pytest.fixture
+def database_down(monkeypatch):
+    """The health check's database connection, pointed at a server that is not there: a
+    closed port on PostgreSQL (with the settings' pool and its 10 s timeout), a file that
+    cannot be opened on SQLite."""
+    settings_dict = {**connection.settings_dict}
+    if connection.vendor == "postgresql":
+        with socket.socket() as unused:
+            unused.bind(("127.0.0.1", 0))
+            settings_dict.update(HOST="127.0.0.1", PORT=unused.getsockname()[1])
+    else:
+        settings_dict["NAME"] = "/nonexistent/directory/db.sqlite3"
+    down = type(connections["default"])(settings_dict, alias="healthz-down")
+    monkeypatch.setattr("config.health.connection", down)
+    yield
+    if getattr(down, "pool", None) is not None:
+        down.close_pool()
+    down.close()
+
+
 @pytest.mark.django_db
-def test_healthz_answers_503_when_the_database_does_not(client):
-    with mock.patch("config.health.connection.cursor", side_effect=DatabaseError("down")):
-        response = client.get("/healthz")
+def test_healthz_answers_503_quickly_when_the_database_does_not(client, database_down):
+    started = time.monotonic()
+    response = client.get("/healthz")
+    elapsed = time.monotonic() - started
     assert response.status_code == 503
     assert response.json()["database"] == "unavailable"
+    # Within the Dockerfile's 4 s health-check timeout, not after the pool's 10 s.
+    assert elapsed < 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's pool is PostgreSQL's")
+# Serialized rollback, as every transactional test here: the flush after a test without it
+# makes content types again, which the next test with it then fails to restore (found by
+# pytest-randomly running this test before the browser tests).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_first_request_after_a_database_restart_succeeds(client, make):
+    """A restart leaves the pool holding connections the server has closed; the pool must
+    check each before handing it out (CONN_HEALTH_CHECKS) rather than fail a request."""
+    import psycopg
+
+    make.claim()
+    connection.close()  # the test's own connection goes back to the pool
+    pool = connection.pool
+    with psycopg.connect(pool.conninfo, **pool.kwargs) as admin:
+        killed = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchone()[0]
+    assert killed >= 1  # every pooled connection, as a restart would
+    assert client.get("/api/v1/sources/").status_code == 200
 
 
 def load_settings(**env):
     """Import the settings in a fresh interpreter with exactly ``env`` set."""
-    clean = {
-        k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG")
-    }
+    unset = ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "REDIS_URL", "LOCAL_MEMORY_CACHE")
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
+    code = "import config.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS, s.CACHES['default'])"
     return subprocess.run(
-        [sys.executable, "-c", "import config.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS)"],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env={**clean, **env},
         capture_output=True,
         text=True,
     )
+
+
+PRODUCTION = {
+    "SECRET_KEY": "s3cret-s3cret-s3cret",
+    "ALLOWED_HOSTS": "example.org",
+    "REDIS_URL": "redis://cache.example:6379/0",
+}
 
 
 def test_production_refuses_to_start_without_secret_key():
@@ -57,11 +110,32 @@ def test_production_refuses_to_start_without_allowed_hosts():
 
 
 def test_debug_is_off_unless_asked_for():
-    result = load_settings(SECRET_KEY="s3cret-s3cret-s3cret", ALLOWED_HOSTS="example.org")
+    result = load_settings(**PRODUCTION)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "False ['example.org']"
+    assert result.stdout.startswith("False ['example.org'] ")
     result = load_settings(DEBUG="1")
-    assert result.stdout.strip() == "True ['127.0.0.1', 'localhost']"
+    assert result.stdout.startswith("True ['127.0.0.1', 'localhost'] ")
+
+
+def test_production_refuses_to_start_without_a_shared_cache():
+    """Three workers with a memory cache each: after a write, most readers got the old page."""
+    result = load_settings(**{**PRODUCTION, "REDIS_URL": ""})
+    assert result.returncode != 0
+    assert "REDIS_URL must be set when DEBUG is off" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "backend"),
+    [
+        (PRODUCTION, "redis.RedisCache"),
+        ({"DEBUG": "1"}, "locmem.LocMemCache"),
+        ({**PRODUCTION, "REDIS_URL": "", "LOCAL_MEMORY_CACHE": "true"}, "locmem.LocMemCache"),
+    ],
+)
+def test_the_cache_is_redis_in_production_and_memory_for_one_process(env, backend):
+    result = load_settings(**env)
+    assert result.returncode == 0, result.stderr
+    assert f"django.core.cache.backends.{backend}" in result.stdout
 
 
 def test_database_url_switches_to_postgresql_with_a_pool():
@@ -70,14 +144,16 @@ def test_database_url_switches_to_postgresql_with_a_pool():
             sys.executable,
             "-c",
             "import config.settings as s; d = s.DATABASES['default'];"
-            "print(d['ENGINE'], d['NAME'], bool(d['OPTIONS']['pool']), d['CONN_MAX_AGE'])",
+            "print(d['ENGINE'], d['NAME'], bool(d['OPTIONS']['pool']), d['CONN_MAX_AGE'],"
+            " d['CONN_HEALTH_CHECKS'])",
         ],
         cwd=ROOT,
         env={**os.environ, "DEBUG": "1", "DATABASE_URL": "postgres://u@db.example:5432/cc"},
         capture_output=True,
         text=True,
     )
-    assert result.stdout.split() == ["django.db.backends.postgresql", "cc", "True", "0"]
+    # CONN_HEALTH_CHECKS: the pool checks a connection before handing it out.
+    assert result.stdout.split() == ["django.db.backends.postgresql", "cc", "True", "0", "True"]
 
 
 def test_static_files_collect_fingerprinted_and_compressed(settings, tmp_path):

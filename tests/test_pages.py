@@ -668,7 +668,8 @@ def test_the_list_address_holds_only_the_filters_in_use(client, make):
 def test_date_filters_say_the_format_they_take(client):
     page = get(client, "/claims/")
     assert 'type="date"' not in page  # a browser's picker shows its locale's format
-    assert 'placeholder="YYYY-MM-DD"' in page and 'aria-describedby="id_said_after_helptext"' in page
+    assert 'placeholder="YYYY-MM-DD"' in page
+    assert 'aria-describedby="id_said_after_helptext"' in page
     assert '<span class="help" id="id_said_after_helptext">YYYY-MM-DD' in page
 
 

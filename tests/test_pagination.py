@@ -1,10 +1,15 @@
 """Lists page through ids first, then load only the page's rows (claims.pagination)."""
 
+import datetime as dt
+
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from claims.models import Claim
-from claims.pagination import IdsFirstPaginator
+from claims.pagination import IdsFirstPaginator, ordered_to_the_row
+from sources.models import Actor, Source
 
 
 def test_a_page_holds_its_rows_in_order_with_what_they_show(make):
@@ -53,3 +58,60 @@ def test_api_search_pages_load_their_rows(api_client, make, django_assert_max_nu
     with django_assert_max_num_queries(len(few)):
         response = api_client.get("/api/v1/claims/", {"q": "ferries"})
     assert response.json()["count"] == 23 and len(response.json()["results"]) == 20
+
+
+def walk(client, url, params):
+    """The ids of every row of every page of ``url``, following ``next`` links."""
+    seen, response = [], client.get(url, {**params, "page_size": 3})
+    while True:
+        body = response.json()
+        seen += [row["id"] for row in body["results"]]
+        if not body["next"]:
+            return seen
+        response = client.get(body["next"])
+
+
+CLAIM_ORDERINGS = ["", "said_on", "-said_on", "published_at", "-published_at", "updated_at"]
+
+
+@pytest.mark.parametrize("ordering", [*CLAIM_ORDERINGS, "-updated_at"])
+def test_api_pages_show_every_claim_once_in_every_ordering(editor_api, make, ordering):
+    for _ in range(14):
+        make.claim(status=Claim.Status.DRAFT)
+    moment = timezone.now()
+    # Every key the API sorts by, the same for all of them.
+    Claim.objects.update(said_on=dt.date(2024, 5, 1), published_at=moment, updated_at=moment)
+    params = {"ordering": ordering} if ordering else {}
+    seen = walk(editor_api, "/api/v1/claims/", {"include_drafts": "true", **params})
+    assert sorted(seen) == sorted(Claim.objects.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize(
+    ("url", "model", "same"),
+    [
+        (
+            "/api/v1/sources/",
+            Source,
+            {"title": "Press release", "published_on": dt.date(2024, 5, 1)},
+        ),
+        ("/api/v1/actors/", Actor, {"name": "A spokesperson"}),
+    ],
+)
+def test_api_pages_show_every_row_once_when_their_keys_tie(editor_api, make, url, model, same):
+    for _ in range(14):
+        getattr(make, model.__name__.lower())()
+    model.objects.update(**same)
+    seen = walk(editor_api, url, {"include_drafts": "true"})
+    assert sorted(seen) == sorted(model.objects.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize(
+    ("queryset", "ordering"),
+    [
+        (lambda: Source.objects.all(), ["-published_on", "title", "-pk"]),  # the model's order
+        (lambda: Actor.objects.order_by("name"), ["name", "pk"]),
+        (lambda: Claim.objects.order_by("-published_at", "-id"), ["-published_at", "-id"]),
+    ],
+)
+def test_every_paged_ordering_ends_with_the_primary_key(queryset, ordering):
+    assert list(ordered_to_the_row(queryset()).query.order_by) == ordering
