@@ -4,10 +4,10 @@ them. The test client skips the server's own checks of the response (a header va
 
 import pytest
 import requests
-from rest_framework.authtoken.models import Token
 
 from claims.models import Claim, Evidence, StanceLink
 from sources.models import Actor, Source
+from tokens.models import ApiToken
 
 # Verdicts and groups come from migrations: restore them after the flush.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.fixture
 def api(live_server, editor):
     session = requests.Session()
-    session.headers["Authorization"] = f"Token {Token.objects.create(user=editor).key}"
+    _, key = ApiToken.objects.issue(editor, "live server test")
+    session.headers["Authorization"] = f"Token {key}"
     return f"{live_server.url}/api/v1", session
 
 

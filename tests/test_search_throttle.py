@@ -28,7 +28,8 @@ def test_searches_over_the_rate_get_a_friendly_429(client, three_searches_a_minu
     assert f"try again in {refused['Retry-After']} second" in refused.text
     # Browsing, filters included, is not a search.
     assert client.get(LIST).status_code == 200
-    assert client.get(LIST, {"sort": "oldest", "q": "  "}).status_code == 200
+    blank = client.get(LIST, {"sort": "oldest", "q": "  "}, follow=True)  # to the filters in use
+    assert blank.status_code == 200 and blank.redirect_chain == [("/claims/?sort=oldest", 302)]
     # A spoofed X-Forwarded-For is not another reader (no trusted proxy by default).
     assert search(client, "fresh", HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 429
     # Another address has its own allowance.
