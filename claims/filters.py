@@ -191,9 +191,9 @@ class UpdatedSinceFilter(filters.IsoDateTimeFilter):
 
 class StableOrderingFilter(filters.OrderingFilter):
     """Orders as asked, rows without a value last in either direction (an undated claim is
-    neither the oldest nor the newest: it is undated), then by id, so that pages never repeat
-    or skip rows that tie. Databases differ by default: SQLite puts NULL first going up,
-    PostgreSQL first going down."""
+    neither the oldest nor the newest: it is undated). Databases differ by default: SQLite
+    puts NULL first going up, PostgreSQL first going down. Ties are broken by id where the
+    rows are paged (``claims.pagination.ordered_to_the_row``)."""
 
     field_class = NamedChoiceField
 
@@ -206,7 +206,7 @@ class StableOrderingFilter(filters.OrderingFilter):
             field = F(self.param_map[key.lstrip("-")])
             descending = key.startswith("-")
             order.append(field.desc(nulls_last=True) if descending else field.asc(nulls_last=True))
-        return qs.order_by(*order, "-id" if keys[0].startswith("-") else "id")
+        return qs.order_by(*order)
 
 
 class ClaimFilterForm(forms.Form):
