@@ -249,6 +249,12 @@ REST_FRAMEWORK = {
 }
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=100)
 
+# Claim matching (claims/matching.py): a match scoring at least CLAIM_MATCH_HIGH is the same
+# claim, unless numbers, negation or names disagree; at least CLAIM_MATCH_POSSIBLE, worth a
+# look. Tuned on tests/data/claim_matching_pairs.csv (make eval; docs/performance.md).
+CLAIM_MATCH_HIGH = env.float("CLAIM_MATCH_HIGH", default=0.8)
+CLAIM_MATCH_POSSIBLE = env.float("CLAIM_MATCH_POSSIBLE", default=0.55)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Counterclaim API",
     "DESCRIPTION": (
