@@ -253,7 +253,7 @@ API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=100)
 # claim, unless numbers, negation or names disagree; at least CLAIM_MATCH_POSSIBLE, worth a
 # look. Tuned on tests/data/claim_matching_pairs.csv (make eval; docs/performance.md).
 CLAIM_MATCH_HIGH = env.float("CLAIM_MATCH_HIGH", default=0.8)
-CLAIM_MATCH_POSSIBLE = env.float("CLAIM_MATCH_POSSIBLE", default=0.55)
+CLAIM_MATCH_POSSIBLE = env.float("CLAIM_MATCH_POSSIBLE", default=0.6)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Counterclaim API",
