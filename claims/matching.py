@@ -258,17 +258,17 @@ def search_terms(text):
 def candidate_ids(claims, text):
     """The ids of the claims worth re-ranking for ``text``: at most ``MAX_CANDIDATES``.
 
-    Uses the site's one search (``ClaimQuerySet.search``): on PostgreSQL one query for any
-    of the words, ranked; where the search takes no "or" (SQLite), one search per word,
-    combined in one query. Plus, on PostgreSQL, the quotes whose words resemble the text's
-    (pg_trgm's ``%>``, its trigram index)."""
+    Uses the site's one search (``ClaimQuerySet.search`` and its ranking, ``ranked_ids``):
+    on PostgreSQL one query for any of the words, best first; where the search takes no "or"
+    (SQLite), one search per word, combined in one query. Plus, on PostgreSQL, one query for
+    the quotes whose words resemble the text's (pg_trgm's ``%>``, on its trigram index)."""
     terms = search_terms(text)
     if not terms:
         return []
     claims = claims.prefetch_related(None).order_by()
     if connections[claims.db].vendor == "postgresql":
-        found = claims.search(" or ".join(terms)).order_by("-search_rank")
-        ids = list(found.values_list("pk", flat=True)[:MAX_CANDIDATES])
+        # The ranking ``search()`` orders by, without its second query for the rows.
+        ids = claims.ranked_ids(" or ".join(terms))[:MAX_CANDIDATES]
         if len(text) <= MAX_TRIGRAM_CHARS:
             similar = claims.filter(quote__trigram_word_similar=text).exclude(pk__in=ids)
             ids += similar.values_list("pk", flat=True)[: MAX_CANDIDATES // 2]
