@@ -3,9 +3,7 @@
 Local and explainable, in two steps:
 
 1. Candidates from the database (``candidate_ids``): the site's own full-text search
-   (``ClaimQuerySet.search``, on the text's distinctive words, any of them), and on PostgreSQL
-   also pg_trgm's word similarity on the quote (migration ``0015_claim_quote_trigram``), which
-   finds partial quotes and misspellings that share no stemmed word with the claim.
+   (``ClaimQuerySet.search``, on the text's distinctive words, any of them).
 2. Each candidate re-ranked in Python with rapidfuzz against its quote and its summary: a
    score from 0 to 1. ``CLAIM_MATCH_HIGH`` and ``CLAIM_MATCH_POSSIBLE`` (settings) turn it
    into a confidence, ``high`` (the same claim) or ``possible`` (worth a look).
@@ -30,13 +28,10 @@ from rapidfuzz import fuzz
 from claims.models import Claim
 
 MAX_MATCHES = 5
-# Claims re-ranked per text. The full-text search already orders its candidates by rank.
-MAX_CANDIDATES = 50
+# Claims re-ranked per text: the full-text search's best. Each costs a re-ranking in Python.
+MAX_CANDIDATES = 20
 # Words of the text given to the full-text search: the longest ones, as the most distinctive.
 MAX_SEARCH_WORDS = 10
-# Trigram lookups read the GIN index once per trigram of the text: beyond this many characters
-# a text costs more than it finds (long texts share words with their claim anyway).
-MAX_TRIGRAM_CHARS = 400
 
 
 def word_set(text):
@@ -222,21 +217,26 @@ def disagreements(text, quote, summary, claimant):
 
 
 def similarity(text, claim_text):
-    """How much two texts say in the same words, from 0 to 1: the better of the content
-    words in any order (a paraphrase that reorders clauses), and the text found within the
-    claim (a partial quote), the latter discounted when only a few words are shared."""
-    a = " ".join(content_words(text))
-    b = " ".join(content_words(claim_text))
-    if not a or not b:
+    """How much two texts (their content words, ``content``) say in the same words, from 0
+    to 1: the better of the words in any order (a paraphrase that reorders clauses), and the
+    text found within the claim (a partial quote), the latter discounted when only a few
+    words are shared."""
+    if not text or not claim_text:
         return 0.0
-    whole = fuzz.token_sort_ratio(a, b)
-    shared = len(set(a.split()) & set(b.split()))
-    contained = fuzz.token_set_ratio(a, b) * min(1.0, 0.5 + shared / 10)
+    whole = fuzz.token_sort_ratio(text, claim_text)
+    shared = len(set(text.split()) & set(claim_text.split()))
+    contained = fuzz.token_set_ratio(text, claim_text) * min(1.0, 0.5 + shared / 10)
     return max(whole, contained) / 100
 
 
+def content(text):
+    return " ".join(content_words(text))
+
+
 def score(text, quote, summary):
-    return max(similarity(text, quote), similarity(text, summary))
+    """``text``'s similarity to the claim's quote or summary, whichever is closer (``text``
+    already reduced to its ``content``)."""
+    return max(similarity(text, content(quote)), similarity(text, content(summary)))
 
 
 def confidence(score, why):
@@ -260,19 +260,18 @@ def candidate_ids(claims, text):
 
     Uses the site's one search (``ClaimQuerySet.search`` and its ranking, ``ranked_ids``):
     on PostgreSQL one query for any of the words, best first; where the search takes no "or"
-    (SQLite), one search per word, combined in one query. Plus, on PostgreSQL, one query for
-    the quotes whose words resemble the text's (pg_trgm's ``%>``, on its trigram index)."""
+    (SQLite), one search per word, combined in one query.
+
+    Not pg_trgm's word similarity (``quote %> text`` on a trigram index): at 100,000
+    synthetic claims one such query took over 15 s, because a sentence's trigrams are in
+    nearly every quote and each one is then rechecked (docs/performance.md)."""
     terms = search_terms(text)
     if not terms:
         return []
     claims = claims.prefetch_related(None).order_by()
     if connections[claims.db].vendor == "postgresql":
         # The ranking ``search()`` orders by, without its second query for the rows.
-        ids = claims.ranked_ids(" or ".join(terms))[:MAX_CANDIDATES]
-        if len(text) <= MAX_TRIGRAM_CHARS:
-            similar = claims.filter(quote__trigram_word_similar=text).exclude(pk__in=ids)
-            ids += similar.values_list("pk", flat=True)[: MAX_CANDIDATES // 2]
-        return ids
+        return claims.ranked_ids(" or ".join(terms))[:MAX_CANDIDATES]
     any_word = Q()
     for term in terms:
         any_word |= Q(pk__in=claims.search(term).values("pk"))
@@ -301,10 +300,10 @@ def match_texts(texts, *, claims=None, limit=MAX_MATCHES):
     }
     ranked = []
     for text, ids in zip(texts, candidates, strict=True):
-        scored = []
+        scored, words_of_text = [], content(text)
         for pk in ids:
             quote, summary, claimant = rows[pk]
-            value = score(text, quote, summary)
+            value = score(words_of_text, quote, summary)
             if value < settings.CLAIM_MATCH_POSSIBLE:
                 continue
             why = disagreements(text, quote, summary, claimant)
