@@ -9,9 +9,9 @@ Local and explainable, in two steps:
    into a confidence, ``high`` (the same claim) or ``possible`` (worth a look).
 
 Similar words are not the same claim: "more than 700 women" is not "more than 70 women", "is
-safe" is not "is not safe", "ICE says" is not "CBP says". Three small checks (``disagreements``)
-compare numbers, negation and names; any disagreement caps the confidence at ``possible`` and
-is said in ``why``, so an editor sees the reason at a glance.
+safe" is not "is not safe", "fewer" is not "more", "Texas" is not "Arizona". Four small checks
+(``disagreements``) compare numbers, negation, direction and names; any disagreement caps the
+confidence at ``possible`` and is said in ``why``, so an editor sees the reason at a glance.
 
 The claims come from the queryset the caller passes: ``Claim.objects.published()`` (the one
 public gate) unless an editor's door passes a wider one.
@@ -260,7 +260,8 @@ def candidate_ids(claims, text):
 
     Uses the site's one search (``ClaimQuerySet.search`` and its ranking, ``ranked_ids``):
     on PostgreSQL one query for any of the words, best first; where the search takes no "or"
-    (SQLite), one search per word, combined in one query.
+    (SQLite), one search per word, combined in one query, all ranked equal: the newest
+    ``4 * MAX_CANDIDATES`` (an embedded database is small enough to re-rank them).
 
     Not pg_trgm's word similarity (``quote %> text`` on a trigram index): at 100,000
     synthetic claims one such query took over 15 s, because a sentence's trigrams are in
@@ -285,7 +286,7 @@ def match_texts(texts, *, claims=None, limit=MAX_MATCHES):
     ``claims`` is the queryset to match against: ``Claim.objects.published()`` (the public
     gate) unless an editor's door passes another; it may carry ``select_related`` and
     ``prefetch_related`` for the caller's serializer, applied to the matched claims only.
-    Queries: the candidates per text (one or two), then one for the candidates' words and
+    Queries: the candidates, one per text; then one for the candidates' words and
     one (plus the caller's prefetches) for the matched claims, whatever the number of texts.
     """
     claims = Claim.objects.published() if claims is None else claims
