@@ -195,7 +195,8 @@ def disagreements(text, quote, summary, claimant):
         )
     negations = contradicted(text, quote, summary)
     if negations:
-        why.append(f"negation differs: not {', '.join(sorted(negations))}… on one side only")
+        said = sorted({word for word in words(text) if stem(word) in negations})
+        why.append(f"negation differs: {', '.join(said)} negated on one side only")
     claim = f"{quote} {summary}"
     text_direction, claim_direction = direction(text), direction(claim)
     if text_direction and claim_direction and text_direction != claim_direction:

@@ -74,7 +74,7 @@ def test_changed_number_is_only_possible_and_says_why(transfers):
 def test_negation_is_only_possible_and_says_why(safe_water):
     match = only(match_text("The city's tap water is not safe to drink."), safe_water)
     assert match.confidence == "possible"
-    assert any(reason.startswith("negation differs") for reason in match.why)
+    assert match.why == ["negation differs: safe negated on one side only"]
 
 
 @pytest.mark.django_db
