@@ -7,7 +7,7 @@ MANAGE := $(UV) run --frozen python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help uv install run setup-demo test fuzz lint schema-check format bench soak
+.PHONY: help uv install run setup-demo test fuzz lint schema-check format bench soak eval
 
 help:
 	@echo "make run    serve the demo site on http://$(HOST):$(PORT) (embedded SQLite)"
@@ -16,6 +16,7 @@ help:
 	@echo "make fuzz   schemathesis against every GET operation, 150 examples each"
 	@echo "make bench  gunicorn on 127.0.0.1 against PostgreSQL (100,000 claims): one table"
 	@echo "make soak   10 minutes of mixed load: errors and worker memory"
+	@echo "make eval   claim matching's precision and recall on tests/data/ (a throwaway database)"
 
 uv:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -72,6 +73,12 @@ format: install
 # options, e.g. BENCH_ARGS="--claims 1000000". See bench/run.py and docs/performance.md.
 bench: install
 	$(UV) run --frozen python bench/run.py $(BENCH_ARGS)
+
+# Claim matching on the labelled pairs of tests/data/, in a throwaway database (in memory on
+# SQLite; test_<name> with DATABASE_URL=postgres://...). See docs/performance.md.
+eval: export DEBUG ?= 1
+eval: install
+	$(MANAGE) eval_matching $(EVAL_ARGS)
 
 soak: install
 	$(UV) run --frozen python bench/run.py --soak 600 $(BENCH_ARGS)

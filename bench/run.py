@@ -11,7 +11,9 @@
    ``bench/results/`` (not committed).
 
 It also prints the database time of one page of search results at that size
-(``bench/search_times.py``: p50 and p95 for common words, a rare word and a phrase).
+(``bench/search_times.py``: p50 and p95 for common words, a rare word and a phrase), and
+claim matching's speed (``bench/match_times.py``: one text's p50 and p95, and sentences a
+second in batches of 100, with issue 15's targets).
 
 ``--soak SECONDS`` instead drives a mix of URLs for that long and reports errors and the
 workers' memory (``make soak``). "Uncached" rows add a unique query parameter to each
@@ -66,6 +68,10 @@ if missing > 0:
     Claim.objects.filter(pk__in=ids).update(claimant=actor)
 print(actor.slug)
 """
+
+
+# A sentence in the words of the synthetic claims (claims.management.commands.generate_data).
+MATCH_TEXT = "officials+said+the+detention+facility+budget+increase+was+in+the+report"
 
 
 def settings_env(args):
@@ -132,10 +138,11 @@ def prepare(args, env):
     return {**targets, "prolific": prolific.strip().splitlines()[-1]}
 
 
-def search_times(env):
-    """Run ``bench/search_times.py`` (it prints its own table); return its figures."""
+def database_times(env, script):
+    """Run ``bench/<script>`` (``search_times.py``, ``match_times.py``: each prints its own
+    table); return its figures."""
     result = subprocess.run(
-        [sys.executable, "bench/search_times.py"],
+        [sys.executable, f"bench/{script}"],
         cwd=ROOT,
         env=env,
         check=True,
@@ -257,6 +264,7 @@ def scenarios(args, targets):
         ("  the same, page 2,000", f"{prolific}?page=2000", {}, True),
         ("sitemap index (uncached)", "/sitemap.xml", {}, True),
         ("sitemap, first claims section", "/sitemap-claims.xml", {}, True),
+        ("claims:match text (uncached)", f"/api/v1/claims:match?text={MATCH_TEXT}", {}, True),
     ]
 
 
@@ -445,7 +453,12 @@ def main():
         else:
             rows = bench(args, targets)
             print_table(rows, args)
-            result = {"rows": rows, "exports": exports(args, server), "search": search_times(env)}
+            result = {
+                "rows": rows,
+                "exports": exports(args, server),
+                "search": database_times(env, "search_times.py"),
+                "matching": database_times(env, "match_times.py"),
+            }
         result["worker_mb"] = worker_memory_mb(server)
     finally:
         server.terminate()

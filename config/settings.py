@@ -324,6 +324,11 @@ REST_KNOX = {
     # The header the API has always documented: Authorization: Token <key>.
     "AUTH_HEADER_PREFIX": "Token",
 }
+# Claim matching (claims/matching.py): a match scoring at least CLAIM_MATCH_HIGH is the same
+# claim, unless numbers, negation or names disagree; at least CLAIM_MATCH_POSSIBLE, worth a
+# look. Tuned on tests/data/claim_matching_pairs.csv (make eval; docs/performance.md).
+CLAIM_MATCH_HIGH = env.float("CLAIM_MATCH_HIGH", default=0.8)
+CLAIM_MATCH_POSSIBLE = env.float("CLAIM_MATCH_POSSIBLE", default=0.6)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Counterclaim API",

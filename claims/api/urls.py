@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from claims.api import views
 from claims.api.factcheck import FactCheckSearchView
+from claims.api.match import ClaimMatchView
 from tokens.api import ApiTokenViewSet
 
 app_name = "api"
@@ -22,5 +23,6 @@ router.register("tokens", ApiTokenViewSet, basename="token")
 urlpatterns = [
     # The colon is a literal in the path, as in Google's API.
     path("claims:search", FactCheckSearchView.as_view(), name="claims-search"),
+    path("claims:match", ClaimMatchView.as_view(), name="claims-match"),
     *router.urls,
 ]

@@ -1,0 +1,324 @@
+"""Claim matching: which fact-checked claims say the same thing as a text ("was this checked?").
+
+Local and explainable, in two steps:
+
+1. Candidates from the database (``candidate_ids``): the site's own full-text search
+   (``ClaimQuerySet.search``, on the text's distinctive words, any of them).
+2. Each candidate re-ranked in Python with rapidfuzz against its quote and its summary: a
+   score from 0 to 1. ``CLAIM_MATCH_HIGH`` and ``CLAIM_MATCH_POSSIBLE`` (settings) turn it
+   into a confidence, ``high`` (the same claim) or ``possible`` (worth a look).
+
+Similar words are not the same claim: "more than 700 women" is not "more than 70 women", "is
+safe" is not "is not safe", "fewer" is not "more", "Texas" is not "Arizona". Four small checks
+(``disagreements``) compare numbers, negation, direction and names; any disagreement caps the
+confidence at ``possible`` and is said in ``why``, so an editor sees the reason at a glance.
+
+The claims come from the queryset the caller passes: ``Claim.objects.published()`` (the one
+public gate) unless an editor's door passes a wider one.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connections
+from django.db.models import Q
+from rapidfuzz import fuzz
+
+from claims.models import Claim
+
+MAX_MATCHES = 5
+# Claims re-ranked per text: the full-text search's best. Each costs a re-ranking in Python.
+MAX_CANDIDATES = 20
+# Words of the text given to the full-text search: the longest ones, as the most distinctive.
+MAX_SEARCH_WORDS = 10
+
+
+def word_set(text):
+    return frozenset(text.split())
+
+
+STOP_WORDS = word_set(
+    """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each few
+    for from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself now of off on once only or other our ours
+    ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with would you your yours yourself said says
+    say saying told tells according"""
+)
+NEGATIONS = word_set(
+    """not no never none nobody nothing neither nor without lack lacks cannot cant dont doesnt
+    didnt isnt arent wasnt werent wont wouldnt shouldnt couldnt hasnt havent hadnt aint"""
+)
+# Words that say which way something goes. A text that goes one way where the claim goes the
+# other ("fewer birds", "more birds"; "fell", "rose") says something else in the same words.
+DOWN = word_set(
+    """cut cuts fell fall falls fallen falling dropped drop drops decreased decrease lower
+    lowest fewer less least halved reduced reduce reduces worse worst cheaper cheapest shrank
+    costs"""
+)
+UP = word_set(
+    """rose rise rises risen rising grew grown grow grows increased increase increases higher
+    highest more most doubled tripled added raised better best dearer expensive saves"""
+)
+UNITS = """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+    fifteen sixteen seventeen eighteen nineteen"""
+TENS = "twenty thirty forty fifty sixty seventy eighty ninety"
+NUMBER_WORDS = {word: value for value, word in enumerate(UNITS.split())} | {
+    word: 20 + 10 * index for index, word in enumerate(TENS.split())
+}
+MULTIPLIERS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+
+# Curly quotes and apostrophes as their plain forms, so a curly "don't" reads as a plain one.
+_PLAIN = str.maketrans("\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f", "''''\"\"\"\"")
+_WORD = re.compile(r"[A-Za-z][A-Za-z']*|\d[\d,.]*%?")
+_POSSESSIVE = re.compile(r"'s$")
+_DIGITS = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s*(%|percent|per cent)?")
+_NAME = re.compile(r"\b[A-Z][A-Za-z'.-]*[A-Za-z]|\b[A-Z]{2,}\b")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"]\s*)([A-Z][A-Za-z'.-]*)")
+
+
+@dataclass
+class Match:
+    claim: Claim
+    score: float
+    confidence: str
+    why: list[str] = field(default_factory=list)
+
+
+def words(text):
+    """The text's words, lower case, without punctuation; "don't" becomes "dont"."""
+    text = text.translate(_PLAIN).lower()
+    return [_POSSESSIVE.sub("", word).replace("'", "") for word in _WORD.findall(text)]
+
+
+def content_words(text):
+    return [word for word in words(text) if word not in STOP_WORDS]
+
+
+def numbers(text):
+    """The numbers a text states, as strings: digits ("1,200" is 1200, "12.5%" is 12.5%) and
+    number words ("seven hundred" is 700, "seven days" is 7)."""
+    text = text.translate(_PLAIN)
+    found = set()
+    for whole, fraction, percent in _DIGITS.findall(text):
+        value = whole.replace(",", "") + (f".{fraction}" if fraction else "")
+        found.add(value + ("%" if percent else ""))
+    value = None
+    for word in [*words(text), ""]:
+        if word in NUMBER_WORDS:
+            value = (value or 0) + NUMBER_WORDS[word]
+        elif word in MULTIPLIERS and value is not None:
+            value *= MULTIPLIERS[word]
+        elif word in MULTIPLIERS:
+            value = MULTIPLIERS[word]
+        elif word == "and" and value is not None:
+            continue  # "two hundred and fifty"
+        elif value is not None:
+            found.add(str(value) + ("%" if word in ("percent", "%") else ""))
+            value = None
+    # "zero" and "one" are rarely amounts ("one of the officers"): they never disagree.
+    return found - {"0", "1"}
+
+
+def stem(word):
+    """Enough of a word to compare its forms ("takes", "take"; "reduced", "reduce")."""
+    return word.removesuffix("s")[:5]
+
+
+def negated(text):
+    """The stems of the words negations bear on: the first content word after each ("does
+    not cause autism" gives {"cause"}, "no dead people" {"dead"})."""
+    found, negating = set(), False
+    for word in words(text):
+        if word in NEGATIONS:
+            negating = True
+        elif negating and word not in STOP_WORDS:
+            found.add(stem(word))
+            negating = False
+    return found
+
+
+def contradicted(text, *claim_texts):
+    """Words negated on one side and said plainly on the other. The claim's texts (quote,
+    summary) word things differently ("would rather see ... than offend", "cared more about
+    not offending"): a word is contradicted when one of them says it the other way and none
+    says it the text's way."""
+    text_negated = negated(text)
+    text_stems = {stem(word) for word in words(text)}
+    ways = {}  # stem: the polarities (True: negated) the claim's texts say it with
+    for claim_text in claim_texts:
+        claim_negated = negated(claim_text)
+        for word in {stem(word) for word in words(claim_text)}:
+            ways.setdefault(word, set()).add(word in claim_negated)
+    return {
+        word
+        for word in text_stems & ways.keys()
+        if (word in text_negated) not in ways[word] and (word in text_negated or any(ways[word]))
+    }
+
+
+def direction(text):
+    found = set(words(text))
+    return {name for name, group in (("up", UP), ("down", DOWN)) if found & group}
+
+
+def names(text):
+    """Capitalised words that are not the first of a sentence, and acronyms: a crude but
+    explainable stand-in for named entities ("ICE", "Texas", "Andrea Meza")."""
+    text = text.translate(_PLAIN)
+    starts = {match.start(1) for match in _SENTENCE_START.finditer(text)}
+    found = set()
+    for match in _NAME.finditer(text):
+        word = match.group()
+        if match.start() in starts and not word.isupper():
+            continue
+        found.add(_POSSESSIVE.sub("", word.lower()))
+    return found - STOP_WORDS - NUMBER_WORDS.keys()
+
+
+def disagreements(text, quote, summary, claimant):
+    """Why a text may say something else than the claim despite similar words: numbers,
+    negation, direction and names that differ. Each check compares the text with all the
+    claim says (quote and summary), so a partial quote that leaves out a number or a name
+    does not disagree: a number or a name disagrees when each side has one the other lacks
+    (or the text states a number where the claim states none)."""
+    why = []
+    claim_numbers = numbers(quote) | numbers(summary)
+    text_numbers = numbers(text)
+    if text_numbers - claim_numbers and (claim_numbers - text_numbers or not claim_numbers):
+        why.append(
+            f"numbers differ: {', '.join(sorted(text_numbers - claim_numbers))} in the text, "
+            f"{', '.join(sorted(claim_numbers - text_numbers)) or 'none'} in the claim"
+        )
+    negations = contradicted(text, quote, summary)
+    if negations:
+        said = sorted({word for word in words(text) if stem(word) in negations})
+        why.append(f"negation differs: {', '.join(said)} negated on one side only")
+    claim = f"{quote} {summary}"
+    text_direction, claim_direction = direction(text), direction(claim)
+    if text_direction and claim_direction and text_direction != claim_direction:
+        why.append(
+            f"direction differs: {'/'.join(sorted(text_direction))} in the text, "
+            f"{'/'.join(sorted(claim_direction))} in the claim"
+        )
+    claim_words = set(words(f"{quote} {summary} {claimant}"))
+    # Who made the claim is not what it is about: a text need not name them.
+    text_words = set(words(f"{text} {claimant}"))
+    text_names = {name for name in names(text) if name not in claim_words}
+    claim_names = {name for name in names(quote) | names(summary) if name not in text_words}
+    if text_names and claim_names:
+        why.append(
+            f"names differ: {', '.join(sorted(text_names))} in the text, "
+            f"{', '.join(sorted(claim_names))} in the claim"
+        )
+    return why
+
+
+def similarity(text, claim_text):
+    """How much two texts (their content words, ``content``) say in the same words, from 0
+    to 1: the better of the words in any order (a paraphrase that reorders clauses), and the
+    text found within the claim (a partial quote), the latter discounted when only a few
+    words are shared."""
+    if not text or not claim_text:
+        return 0.0
+    whole = fuzz.token_sort_ratio(text, claim_text)
+    shared = len(set(text.split()) & set(claim_text.split()))
+    contained = fuzz.token_set_ratio(text, claim_text) * min(1.0, 0.5 + shared / 10)
+    return max(whole, contained) / 100
+
+
+def content(text):
+    return " ".join(content_words(text))
+
+
+def score(text, quote, summary):
+    """``text``'s similarity to the claim's quote or summary, whichever is closer (``text``
+    already reduced to its ``content``)."""
+    return max(similarity(text, content(quote)), similarity(text, content(summary)))
+
+
+def confidence(score, why):
+    if score >= settings.CLAIM_MATCH_HIGH and not why:
+        return "high"
+    if score >= settings.CLAIM_MATCH_POSSIBLE:
+        return "possible"
+    return None
+
+
+def search_terms(text):
+    """The text's longest distinctive words, as a query for ``ClaimQuerySet.search`` that any
+    of them satisfies (web-search syntax: "a or b")."""
+    unique = dict.fromkeys(word for word in content_words(text) if len(word) > 2)
+    longest = sorted(unique, key=len, reverse=True)[:MAX_SEARCH_WORDS]
+    return [word.strip(",.%") for word in longest if word.strip(",.%")]
+
+
+def candidate_ids(claims, text):
+    """The ids of the claims worth re-ranking for ``text``: at most ``MAX_CANDIDATES``.
+
+    Uses the site's one search (``ClaimQuerySet.search`` and its ranking, ``ranked_ids``):
+    on PostgreSQL one query for any of the words, best first; where the search takes no "or"
+    (SQLite), one search per word, combined in one query, all ranked equal: the newest
+    ``4 * MAX_CANDIDATES`` (an embedded database is small enough to re-rank them).
+
+    Not pg_trgm's word similarity (``quote %> text`` on a trigram index): at 100,000
+    synthetic claims one such query took over 15 s, because a sentence's trigrams are in
+    nearly every quote and each one is then rechecked (docs/performance.md)."""
+    terms = search_terms(text)
+    if not terms:
+        return []
+    claims = claims.prefetch_related(None).order_by()
+    if connections[claims.db].vendor == "postgresql":
+        # The ranking ``search()`` orders by, without its second query for the rows.
+        return claims.ranked_ids(" or ".join(terms))[:MAX_CANDIDATES]
+    any_word = Q()
+    for term in terms:
+        any_word |= Q(pk__in=claims.search(term).values("pk"))
+    found = claims.filter(any_word).order_by("-published_at", "-pk")
+    return list(found.values_list("pk", flat=True)[: MAX_CANDIDATES * 4])
+
+
+def match_texts(texts, *, claims=None, limit=MAX_MATCHES):
+    """For each text, its matches, best first: at most ``limit``, each at least ``possible``.
+
+    ``claims`` is the queryset to match against: ``Claim.objects.published()`` (the public
+    gate) unless an editor's door passes another; it may carry ``select_related`` and
+    ``prefetch_related`` for the caller's serializer, applied to the matched claims only.
+    Queries: the candidates, one per text; then one for the candidates' words and
+    one (plus the caller's prefetches) for the matched claims, whatever the number of texts.
+    """
+    claims = Claim.objects.published() if claims is None else claims
+    candidates = [candidate_ids(claims, text) for text in texts]
+    wanted = {pk for ids in candidates for pk in ids}
+    rows = {
+        pk: (quote, summary, claimant)
+        for pk, quote, summary, claimant in claims.prefetch_related(None)
+        .order_by()
+        .filter(pk__in=wanted)
+        .values_list("pk", "quote", "summary", "claimant__name")
+    }
+    ranked = []
+    for text, ids in zip(texts, candidates, strict=True):
+        scored, words_of_text = [], content(text)
+        for pk in ids:
+            quote, summary, claimant = rows[pk]
+            value = score(words_of_text, quote, summary)
+            if value < settings.CLAIM_MATCH_POSSIBLE:
+                continue
+            why = disagreements(text, quote, summary, claimant)
+            scored.append((round(value, 3), pk, confidence(value, why), why))
+        scored.sort(key=lambda row: (row[2] == "high", row[0]), reverse=True)
+        ranked.append(scored[:limit])
+    loaded = claims.in_bulk({pk for rows_ in ranked for _, pk, _, _ in rows_})
+    return [
+        [Match(loaded[pk], value, level, why) for value, pk, level, why in rows_]
+        for rows_ in ranked
+    ]
+
+
+def match_text(text, *, claims=None, limit=MAX_MATCHES):
+    """One text's matches (see ``match_texts``)."""
+    return match_texts([text], claims=claims, limit=limit)[0]

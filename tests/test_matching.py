@@ -1,0 +1,124 @@
+"""Claim matching (claims/matching.py): the hard cases, and the one public gate."""
+
+import pytest
+
+from claims.matching import disagreements, match_text, match_texts, names, negated, numbers
+from claims.models import Claim
+
+QUOTE = "ICE has moved more than 700 women out of a Texas detention center"
+SUMMARY = "RAICES attorneys say ICE moved more than 700 women out of a Texas detention center."
+
+
+@pytest.fixture
+def transfers(make):
+    return make.claim(
+        quote=QUOTE, summary=SUMMARY, claimant=make.actor(name="RAICES"), status="published"
+    )
+
+
+@pytest.fixture
+def safe_water(make):
+    return make.claim(
+        quote="The city's tap water is safe to drink and has passed every federal test this year.",
+        summary="The water authority says the city's tap water is safe to drink.",
+    )
+
+
+def only(matches, claim):
+    [match] = [match for match in matches if match.claim == claim]
+    return match
+
+
+def test_numbers_digits_separators_percentages_and_words():
+    assert numbers("more than 1,200 people, 12.5% of them") == {"1200", "12.5%"}
+    assert numbers("seven hundred women in seven days") == {"700", "7"}
+    assert numbers("Ninety-eight percent of homes") == {"98%"}
+    assert numbers("two hundred and fifty officers") == {"250"}
+
+
+def test_negation_names_what_it_bears_on():
+    assert negated("Masks do not reduce the spread") == {"reduc"}
+    assert negated("Masks don\u2019t reduce the spread") == {"reduc"}
+    assert negated("Masks reduce the spread") == set()
+
+
+def test_names_are_capitalised_words_inside_a_sentence_and_acronyms():
+    assert names("Officers said ICE moved women out of a Texas center.") == {"ice", "texas"}
+
+
+@pytest.mark.django_db
+def test_paraphrase_matches_high(transfers):
+    match = only(
+        match_text("ICE moved more than 700 women out of a detention centre in Texas."), transfers
+    )
+    assert match.confidence == "high"
+    assert match.why == []
+    assert 0 < match.score <= 1
+
+
+@pytest.mark.django_db
+def test_partial_quote_matches_high(transfers):
+    assert only(match_text("ICE has moved more than 700 women"), transfers).confidence == "high"
+
+
+@pytest.mark.django_db
+def test_changed_number_is_only_possible_and_says_why(transfers):
+    match = only(
+        match_text("ICE has moved more than 70 women out of a Texas detention center"), transfers
+    )
+    assert match.confidence == "possible"
+    assert match.why == ["numbers differ: 70 in the text, 700 in the claim"]
+
+
+@pytest.mark.django_db
+def test_negation_is_only_possible_and_says_why(safe_water):
+    match = only(match_text("The city's tap water is not safe to drink."), safe_water)
+    assert match.confidence == "possible"
+    assert match.why == ["negation differs: safe negated on one side only"]
+
+
+@pytest.mark.django_db
+def test_other_place_is_only_possible_and_says_why(transfers):
+    match = only(
+        match_text("ICE has moved more than 700 women out of an Arizona detention center"),
+        transfers,
+    )
+    assert match.confidence == "possible"
+    assert match.why == ["names differ: arizona in the text, texas in the claim"]
+
+
+def test_opposite_direction_disagrees():
+    why = disagreements(
+        "Electric cars produce fewer emissions than petrol cars.",
+        "Electric cars produce more emissions than petrol cars.",
+        "",
+        "",
+    )
+    assert why == ["direction differs: down in the text, up in the claim"]
+
+
+@pytest.mark.django_db
+def test_unrelated_text_matches_nothing(transfers):
+    assert match_text("The weather in Lisbon was sunny all week.") == []
+
+
+@pytest.mark.django_db
+def test_a_draft_matches_only_for_whoever_passes_every_claim(make):
+    draft = make.claim(quote="Every school bus in the county is now electric.", status="draft")
+    assert match_text(draft.quote) == []
+    assert only(match_text(draft.quote, claims=Claim.objects.all()), draft).confidence == "high"
+
+
+@pytest.mark.django_db
+def test_best_first_and_at_most_five(make):
+    for n in range(7):
+        make.claim(quote=f"The harbour bridge carries {n} thousand cars a day across the river.")
+    matches = match_text("The harbour bridge carries cars across the river every day.")
+    assert len(matches) == 5
+    assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
+
+
+@pytest.mark.django_db
+def test_one_result_per_text_in_order(transfers, safe_water):
+    results = match_texts(["The city's tap water is safe to drink.", "", QUOTE])
+    assert [[m.claim for m in matches] for matches in results] == [[safe_water], [], [transfers]]
