@@ -174,6 +174,10 @@ DATE_INPUT = forms.DateInput(
 class IsoDateFilter(filters.DateFilter):
     field_class = IsoDateField
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", DATE_INPUT)
+        super().__init__(*args, **kwargs)
+
 
 class NamedChoiceFilter(filters.ChoiceFilter):
     field_class = NamedChoiceField
@@ -314,28 +318,24 @@ class ClaimFilter(filters.FilterSet):
         label="Said on or after",
         field_name="said_on",
         lookup_expr="gte",
-        widget=DATE_INPUT,
         help_text="Said on or after this date, YYYY-MM-DD.",
     )
     said_before = IsoDateFilter(
         label="Said on or before",
         field_name="said_on",
         lookup_expr="lte",
-        widget=DATE_INPUT,
         help_text="Said on or before this date, YYYY-MM-DD.",
     )
     published_after = IsoDateFilter(
         label="Published on or after",
         field_name="published_at__date",
         lookup_expr="gte",
-        widget=DATE_INPUT,
         help_text="First published on or after this date, YYYY-MM-DD.",
     )
     published_before = IsoDateFilter(
         label="Published on or before",
         field_name="published_at__date",
         lookup_expr="lte",
-        widget=DATE_INPUT,
         help_text="First published on or before this date, YYYY-MM-DD.",
     )
     updated_since = UpdatedSinceFilter(
