@@ -14,6 +14,7 @@ from django.utils.html import format_html
 
 from claims import rules, services
 from claims.models import (
+    Appearance,
     Claim,
     ClaimTransition,
     Correction,
@@ -248,6 +249,60 @@ class AnswersInline(UserInlineMixin, admin.TabularInline):
     verbose_name_plural = "this claim answers"
 
 
+class AppearanceFormSet(UserFormSet):
+    """The other times the claim was said. Each row is reviewed (``services.review_appearance``)
+    and saved or deleted through the write path, like the appearance's own admin page."""
+
+    def clean(self):
+        super().clean()
+        for form, deleted in self.changed_forms():
+            appearance = form.instance
+            setattr(appearance, self.fk.name, self.instance)  # a new claim has no id yet
+            try:
+                if deleted:
+                    services.check_may_change(self.instance, by=self.user)
+                elif appearance.source_id and appearance.claimant_id:
+                    services.review_appearance(appearance, by=self.user)
+            except PermissionDenied as error:
+                raise ValidationError(f"Appearances: {error}") from error
+            except ValidationError as error:
+                for name, messages_ in error.message_dict.items():
+                    form.add_error(name if name in form.fields else None, messages_)
+
+    def save_new(self, form, commit=True):
+        setattr(form.instance, self.fk.name, self.instance)
+        return services.save_appearance(form.save(commit=False), by=self.user)
+
+    def save_existing(self, form, obj, commit=True):
+        return services.save_appearance(form.save(commit=False), by=self.user)
+
+    def delete_existing(self, obj, commit=True):
+        if commit:
+            services.delete_appearance(obj, by=self.user)
+
+
+class AppearanceInline(UserInlineMixin, admin.StackedInline):
+    """On a claim: the other times it was said (by its claimant or someone else)."""
+
+    model = Appearance
+    formset = AppearanceFormSet
+    fk_name = "claim"
+    fields = [("claimant", "said_on"), "source", "quote", "quote_check", "quote_override_reason"]
+    readonly_fields = ["quote_check"]
+    autocomplete_fields = ["claimant", "source"]
+    formfield_overrides = ROOMY_FIELDS
+    extra = 0
+    show_change_link = True
+    verbose_name = "appearance (said again)"
+    verbose_name_plural = "appearances: the other times this claim was said"
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if rules.role_of(request.user) not in rules.MAY_OVERRIDE_QUOTE_CHECK:
+            readonly.append("quote_override_reason")
+        return readonly
+
+
 class QuoteCheckDisplay:
     """Shows, read-only, where a row's quoted words were found in its source's text."""
 
@@ -392,7 +447,13 @@ class ClaimAdmin(UserFormMixin, QuoteCheckDisplay, VersionedAdminMixin, HistoryA
         ),
         ("Permalink", {"fields": ["slug"], "classes": ["collapse"]}),
     ]
-    inlines = [StanceLinkInline, AnsweredByInline, AnswersInline, ClaimTransitionInline]
+    inlines = [
+        StanceLinkInline,
+        AppearanceInline,
+        AnsweredByInline,
+        AnswersInline,
+        ClaimTransitionInline,
+    ]
     actions = ["submit_for_review", "publish", "send_back_to_draft", "retract"]
     form = ClaimAdminForm
 
@@ -670,6 +731,92 @@ class StanceLinkAdmin(UserFormMixin, HistoryAdmin):
 
     def delete_model(self, request, obj):
         services.delete_stance_link(obj, by=request.user)
+
+
+class AppearanceAdminForm(forms.ModelForm):
+    user = None
+
+    class Meta:
+        model = Appearance
+        fields = ["claim", "claimant", "said_on", "source", "quote", "quote_override_reason"]
+
+    def clean(self):
+        data = super().clean()
+        appearance = copy.copy(self.instance)
+        for name in ("claim", "claimant", "source", "quote", "quote_override_reason"):
+            if name in data:
+                setattr(appearance, name, data[name])
+        if not (appearance.claim_id and appearance.source_id):
+            return data
+        try:
+            services.review_appearance(appearance, by=self.user)
+        except (ValidationError, PermissionDenied) as error:
+            raise _form_error(error) from error
+        return data
+
+
+@admin.register(Appearance)
+class AppearanceAdmin(UserFormMixin, QuoteCheckDisplay, HistoryAdmin):
+    """An appearance on a page of its own. Its add form takes the claim and the words from the
+    address (``?claim=<id>&quote=<text>``, Django's initial data from GET), so a suggestion
+    that a text repeats a claim can open it filled in; saving returns to the claim."""
+
+    list_display = ["claim", "claimant", "said_on", "source", "quote_check"]
+    list_select_related = ["claim", "claimant", "source"]
+    list_filter = ["quote_check"]
+    search_fields = ["quote", "claim__summary", "claimant__name", "source__title"]
+    autocomplete_fields = ["claim", "claimant", "source"]
+    readonly_fields = ["quote_check", "checked_passage"]
+    form = AppearanceAdminForm
+    fields = [
+        "claim",
+        "quote",
+        ("claimant", "said_on"),
+        "source",
+        "quote_check",
+        "checked_passage",
+        "quote_override_reason",
+    ]
+    formfield_overrides = ROOMY_FIELDS
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if rules.role_of(request.user) not in rules.MAY_OVERRIDE_QUOTE_CHECK:
+            readonly.append("quote_override_reason")
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or services.may_change(obj.claim, request.user))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or services.may_change(obj.claim, request.user))
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        rows = objs.select_related("claim") if hasattr(objs, "select_related") else objs
+        if any(not services.may_change(row.claim, request.user) for row in rows):
+            perms_needed.add("appearances of claims you may not change")
+        return deleted, counts, perms_needed, protected
+
+    def delete_queryset(self, request, queryset):
+        for appearance in queryset.select_related("claim"):
+            services.delete_appearance(appearance, by=request.user)
+
+    def save_model(self, request, obj, form, change):
+        services.save_appearance(obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        services.delete_appearance(obj, by=request.user)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # Back to the claim, where the editor came from; "save and add another" and "save
+        # and continue editing" keep Django's own answers.
+        if any(key in request.POST for key in ("_continue", "_addanother", "_popup")):
+            return super().response_add(request, obj, post_url_continue)
+        messages.success(request, f"The appearance “{obj}” was recorded.")
+        return redirect("admin:claims_claim_change", obj.claim_id)
 
 
 class CounterclaimAdminForm(forms.ModelForm):

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Max, Min
 from django.utils.text import Truncator
 
-from claims.models import Claim, Verdict
+from claims.models import Appearance, Claim, Verdict
 from config.site import absolute_url
 from sources.models import Actor
 
@@ -47,28 +47,55 @@ def _actor(actor):
     return node
 
 
-def _appearance(source):
+def _work(source, author=None, said_on=None):
+    """Where a claim appears: a CreativeWork (schema.org; Google's ClaimReview takes its
+    url, author and datePublished), the document's own date where known, else the day said."""
     work = {"@type": "CreativeWork", "url": source.url, "headline": source.title}
-    if source.published_on:
-        work["datePublished"] = source.published_on.isoformat()
+    if author is not None:
+        work["author"] = _actor(author)
+    published_on = source.published_on or said_on
+    if published_on:
+        work["datePublished"] = published_on.isoformat()
     if source.publisher_id:
         work["publisher"] = _actor(source.publisher)
     return work
+
+
+def appearances(claim):
+    """(date, CreativeWork) for each public time ``claim`` was said in a document with a
+    web address (the date said, else the document's): its own quote first, then its
+    appearances (``Appearance``), oldest first. From
+    ``shown_appearances`` (``Claim.objects.with_appearances()``) when loaded, else one query."""
+    shown = getattr(claim, "shown_appearances", None)
+    if shown is None:
+        shown = Appearance.objects.shown().filter(claim=claim)
+    said = [(claim.said_on, claim.claimant, claim.source)]
+    said += [(row.said_on, row.claimant, row.source) for row in shown]
+    return [
+        (day or source.published_on, _work(source, who, day))
+        for day, who, source in said
+        if source.url
+    ]
 
 
 def claim_review(claim, request=None, *, bounds=None):
     """The ClaimReview of one published claim, as a dict ready for JSON.
 
     ``claim`` should come with its claimant, source (and publisher) and verdict loaded
-    (``Claim.objects.with_related()``); ``bounds`` is ``rating_bounds()``, computed here when
-    not given.
+    (``Claim.objects.with_related()``), and its appearances (``with_appearances()``, else
+    one query); ``bounds`` is ``rating_bounds()``, computed here when not given.
     """
     worst, best = bounds or rating_bounds()
     item = {"@type": "Claim", "author": _actor(claim.claimant)}
     if claim.said_on:
         item["datePublished"] = claim.said_on.isoformat()
-    if claim.source.url:
-        item["appearance"] = [_appearance(claim.source)]
+    works = appearances(claim)
+    if works:
+        item["appearance"] = [work for _, work in works]
+        # The earliest dated one; undated ones only when none is dated (the claim's own first).
+        dated = [(day, index) for index, (day, _) in enumerate(works) if day]
+        first = min(dated)[1] if dated else 0
+        item["firstAppearance"] = works[first][1]
     review = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",

@@ -2,10 +2,10 @@
 
 One gate for visibility: ``Claim.objects.published()``. Every row a public path (pages, API,
 feeds, sitemap, search, exports) names comes from a ``published()`` queryset method derived
-from it: ``StanceLink``, ``Evidence``, ``Counterclaim``, ``Correction`` and ``Topic`` here;
-``Source``, ``Actor`` and ``Affiliation`` in ``sources``, which start from what public claims
-and their evidence cite (``cites_source``, ``cites_actor``, installed by ``claims.apps``). So a
-draft cannot leak through any of them.
+from it: ``StanceLink``, ``Evidence``, ``Appearance``, ``Counterclaim``, ``Correction`` and
+``Topic`` here; ``Source``, ``Actor`` and ``Affiliation`` in ``sources``, which start from what
+public claims, their appearances and their evidence cite (``cites_source``, ``cites_actor``,
+installed by ``claims.apps``). So a draft cannot leak through any of them.
 """
 
 from operator import attrgetter, itemgetter
@@ -136,6 +136,15 @@ class ClaimQuerySet(models.QuerySet):
         return self.select_related(
             "claimant", "source__publisher", "source__via__publisher", "verdict"
         ).prefetch_related("topics")
+
+    def with_appearances(self, *, public=True):
+        """Each claim's appearances (the other times it was said) in ``shown_appearances``,
+        oldest first, with who said them and where (``AppearanceQuerySet.shown``): one query
+        for all the claims."""
+        rows = Appearance.objects.shown(public=public)
+        return self.prefetch_related(
+            models.Prefetch("appearances", queryset=rows, to_attr="shown_appearances")
+        )
 
     def search(self, query):
         """Claims matching ``query``, in web-search syntax ("a phrase", -exclude, or), on
@@ -431,6 +440,16 @@ class Claim(QuoteChecked, Versioned):
                 "The quote was not found in the source's text. Correct the quote or the "
                 "source, or give the reason to publish it anyway."
             )
+        if (
+            self.pk
+            and self.appearances.filter(quote_check=QuoteCheck.NO_MATCH)
+            .filter(quote_override_reason="")
+            .exists()
+        ):
+            missing["appearances"] = (
+                "The words of an appearance were not found in its source's text. Correct "
+                "them or the source, or give the reason to show them anyway."
+            )
         return missing
 
     # The steps and who may take them: ``claims.rules.TRANSITIONS``.
@@ -684,6 +703,92 @@ class Evidence(QuoteChecked, Versioned):
         Claim.touch(self.stance_links.values("claim"))
 
 
+class AppearanceQuerySet(models.QuerySet):
+    def published(self):
+        """Appearances readers see: those of public claims. An appearance of a public claim
+        cites its source and its claimant (``cites_source``, ``cites_actor``), so both are
+        public (``Source.objects.published()``) exactly when it is; an appearance of a draft
+        names neither anywhere."""
+        return self.filter(claim__in=Claim.objects.published())
+
+    def in_order(self):
+        """Oldest first, undated last: the order of "said N times"."""
+        return self.order_by(F("said_on").asc(nulls_last=True), "id")
+
+    def shown(self, *, public=True):
+        """What a claim page and its ClaimReview show of appearances, in their order: who said
+        them and where. Readers see those of public claims; an editor's preview
+        (``public=False``) every one, as readers will once the claim is public."""
+        rows = self.published() if public else self.all()
+        return rows.select_related(
+            "claimant", "source__publisher", "source__via__publisher"
+        ).in_order()
+
+
+class Appearance(QuoteChecked):
+    """One more time a claim was said: by whom, when, where (a source, with the words checked
+    against its stored text like any quote) and in which words. The fact check stays one: a
+    repeat is recorded here rather than as a second claim (``claims.matching`` finds them)."""
+
+    QUOTED_FIELD = "quote"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="appearances")
+    quote = models.TextField(
+        "wording", help_text="The exact words of this appearance, as the source gives them."
+    )
+    claimant = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, related_name="appearances", help_text="Who said it."
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="appearances", help_text="Where."
+    )
+    said_on = models.DateField(
+        "date said", null=True, blank=True, help_text="Leave empty when unknown."
+    )
+    quote_override_reason = models.TextField(
+        blank=True,
+        help_text="Why this appearance may be shown on a public fact check although its words "
+        "were not found in the source's text (an editor's decision, kept in the history).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AppearanceQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["said_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(quote=""), name="appearance_quote_not_empty")
+        ]
+
+    def __str__(self):
+        return f"{self.claimant}: {Truncator(self.quote).chars(80)}" if self.claimant_id else ""
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        Claim.touch([self.claim_id])
+
+    def delete(self, *args, **kwargs):
+        Claim.touch([self.claim_id])
+        return super().delete(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if not self.quote.strip():
+            errors["quote"] = "Enter the exact words."
+        if self.said_on and self.said_on > timezone.localdate():
+            errors["said_on"] = "A claim cannot have been said in the future."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def needs_override(self):
+        """Whether a public claim may not show this appearance as it is: its words were not
+        found in its source's text and no editor gave a reason (the claim's own rule)."""
+        return self.quote_check == QuoteCheck.NO_MATCH and not self.quote_override_reason.strip()
+
+
 class StanceLinkQuerySet(models.QuerySet):
     def published(self):
         """Links the public may see: those of public claims. A public piece of evidence may
@@ -783,17 +888,21 @@ class Counterclaim(models.Model):
 
 
 def cites_source():
-    """True of a source that a public claim is quoted from, or public evidence drawn from
-    (evidence is public through its public stance links: asked of them directly, one
-    subquery fewer for the database to plan)."""
-    return Q(Exists(Claim.objects.published().filter(source=OuterRef("pk")))) | Q(
-        Exists(StanceLink.objects.published().filter(evidence__source=OuterRef("pk")))
+    """True of a source that a public claim is quoted from (or said again in: an appearance),
+    or public evidence drawn from (evidence is public through its public stance links: asked
+    of them directly, one subquery fewer for the database to plan)."""
+    return (
+        Q(Exists(Claim.objects.published().filter(source=OuterRef("pk"))))
+        | Q(Exists(StanceLink.objects.published().filter(evidence__source=OuterRef("pk"))))
+        | Q(Exists(Appearance.objects.published().filter(source=OuterRef("pk"))))
     )
 
 
 def cites_actor():
-    """True of a person or an organization who said a public claim, or found (or said) a piece
-    of public evidence."""
-    return Q(Exists(Claim.objects.published().filter(claimant=OuterRef("pk")))) | Q(
-        Exists(StanceLink.objects.published().filter(evidence__author=OuterRef("pk")))
+    """True of a person or an organization who said a public claim (or said it again: an
+    appearance), or found (or said) a piece of public evidence."""
+    return (
+        Q(Exists(Claim.objects.published().filter(claimant=OuterRef("pk"))))
+        | Q(Exists(StanceLink.objects.published().filter(evidence__author=OuterRef("pk"))))
+        | Q(Exists(Appearance.objects.published().filter(claimant=OuterRef("pk"))))
     )

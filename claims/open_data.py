@@ -70,7 +70,9 @@ def write_dump(target=None):
     public = Claim.objects.published()
     reviewed = reviewable(Claim.objects)
     write_atomically(target / CSV, csv_stream(csv_related(public)))
-    write_atomically(target / CLAIMREVIEW, claimreview_stream(reviewed.with_related()))
+    write_atomically(
+        target / CLAIMREVIEW, claimreview_stream(reviewed.with_related().with_appearances())
+    )
     counts = {CSV: public.count(), CLAIMREVIEW: reviewed.count()}
     write_atomically(target / README, [readme(counts).encode()], gzipped=False)
     return counts

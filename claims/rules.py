@@ -56,6 +56,13 @@ CURATORS = frozenset({Role.FACT_CHECKER, Role.EDITOR, Role.SYSTEM})
 MATERIAL = ("quote", "claimant", "source", "said_on", "verdict", "ruling", "evidence")
 
 
+# Not material either: an appearance (the claim said again, elsewhere, in other words). It adds
+# where the claim was said and changes nothing the fact check concludes. Recording, changing or
+# removing one is changing the claim (``RULES``: who may), and its words are checked like the
+# quote: a public claim shows it at once, so words not found in its source need an editor's
+# reason (``MAY_OVERRIDE_QUOTE_CHECK``), as they would to publish the claim.
+
+
 class StatusRule(NamedTuple):
     may_change: frozenset  # the roles that may change a claim in this status (and its links)
     correction: bool  # whether a material change needs a public correction note (or "minor")

@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from claims import rules
-from claims.models import Claim, Counterclaim, StanceLink, Verdict
+from claims.models import Appearance, Claim, Counterclaim, StanceLink, Verdict
 
 # The model attribute behind each material field that lives on the claim's own row.
 _FIELD_ATTNAMES = {
@@ -276,3 +276,66 @@ def save_counterclaim(link, *, by):
 def delete_counterclaim(link, *, by):
     check_may_link(link.original, link.response, by=by)
     link.delete()
+
+
+# Appearances: the claim said again, by its claimant or someone else, somewhere else, in other
+# words. Recording one changes the claim (the same right, ``may_change``) but not what the fact
+# check concludes, so it is not material (``rules.MATERIAL``) and needs no correction. On a
+# public claim it shows at once: its words must be found in its source's text, or carry an
+# editor's reason, the rule a claim's own quote meets to be published (``claims.rules``).
+
+
+def review_appearance(appearance, *, by):
+    """Refuse a new or changed ``appearance`` the rules do not allow: ``PermissionDenied``
+    when ``by`` may not change its claim (or, when it moves, the claim it leaves),
+    ``ValidationError`` keyed by the field to fix. Checks its words against its source."""
+    stored = (
+        Appearance.objects.filter(pk=appearance.pk).values("claim", "quote_override_reason").first()
+        if appearance.pk
+        else None
+    )
+    if stored is not None and stored["claim"] != appearance.claim_id:
+        check_may_change(Claim.objects.get(pk=stored["claim"]), by=by)
+    check_may_change(appearance.claim, by=by)
+    reason_before = stored["quote_override_reason"].strip() if stored else ""
+    if (
+        appearance.quote_override_reason.strip() != reason_before
+        and rules.role_of(by) not in rules.MAY_OVERRIDE_QUOTE_CHECK
+    ):
+        raise ValidationError(
+            {
+                "quote_override_reason": "Only editors who publish claims may give a reason "
+                "to show words that were not found in the source."
+            }
+        )
+    if appearance.source_id:
+        appearance.check_quote()
+    if appearance.claim.is_public and appearance.needs_override:
+        raise ValidationError(
+            {
+                "quote": "These words were not found in the source's text and this fact check "
+                "is public: correct the words or the source, or (editors) give the reason to "
+                "show them anyway."
+            }
+        )
+
+
+@transaction.atomic
+def save_appearance(appearance, *, by):
+    """Create or change an appearance of a claim."""
+    appearance.quote_override_reason = appearance.quote_override_reason.strip()
+    appearance.full_clean()
+    review_appearance(appearance, by=by)
+    appearance.save()
+    return appearance
+
+
+def create_appearance(*, by, **fields):
+    """A new appearance: ``claim``, ``claimant``, ``source``, ``quote``, ``said_on``."""
+    return save_appearance(Appearance(**fields), by=by)
+
+
+@transaction.atomic
+def delete_appearance(appearance, *, by):
+    check_may_change(appearance.claim, by=by)
+    appearance.delete()

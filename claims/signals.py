@@ -1,8 +1,8 @@
 """Keeping stored results true when what they depend on changes elsewhere.
 
-Quote checks: a claim or a piece of evidence is rechecked when it is saved; but its result
-also depends on its source's text, which can change on the source's own admin page, through
-the API or in a shell. ``sources`` may not know about claims, so the claims app listens for
+Quote checks: a claim, an appearance or a piece of evidence is rechecked when it is saved; but
+its result also depends on its source's text, which can change on the source's own admin page,
+through the API or in a shell. ``sources`` may not know about claims, so the claims app listens for
 every saved source instead of hooking one of those paths (an admin-only hook would miss the
 API).
 
@@ -16,7 +16,7 @@ is recorded for them (``mark_loaded_rows``). Topic counts are not in a dump
 
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 
-from claims.models import Claim, Evidence, StanceLink, Topic
+from claims.models import Appearance, Claim, Evidence, StanceLink, Topic
 from sources.models import Source
 
 
@@ -27,9 +27,11 @@ def recheck_quotes(sender, instance, raw=False, **kwargs):
         return
     claims = Claim.recheck_quotes_from(instance)
     evidence = Evidence.recheck_quotes_from(instance)
+    appearances = Appearance.recheck_quotes_from(instance)
     Claim.touch(
         [
             *(claim.pk for claim in claims),
+            *(appearance.claim_id for appearance in appearances),
             *StanceLink.objects.filter(evidence__in=evidence).values_list("claim", flat=True),
         ]
     )

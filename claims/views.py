@@ -18,6 +18,7 @@ from claims.claimreview import claim_review
 from claims.filters import ClaimFilter
 from claims.highlight import highlight
 from claims.models import (
+    Appearance,
     Claim,
     Correction,
     Counterclaim,
@@ -146,7 +147,7 @@ def _claim_etag(request, pk, slug=None):
 
 def _claim_page(request, claims, pk, *, preview=False):
     """Render one claim's page from ``claims`` (the public gate, or everything for a preview)."""
-    # Most claims have no corrections and are in no exchange, and many claimants have no
+    # Most claims have no corrections, appearances or exchange, and many claimants have no
     # affiliation: flags on the claim's row spare them those queries (the affiliations' gate
     # costs milliseconds to build and plan).
     in_exchange = Exists(
@@ -154,11 +155,18 @@ def _claim_page(request, claims, pk, *, preview=False):
     )
     corrected = Exists(Correction.objects.filter(claim=OuterRef("pk")))
     affiliated = Exists(Affiliation.objects.filter(person=OuterRef("claimant")))
+    appeared = Exists(Appearance.objects.filter(claim=OuterRef("pk")))
     claim = get_object_or_404(
         claims.with_related().annotate(
-            in_exchange=in_exchange, corrected=corrected, affiliated=affiliated
+            in_exchange=in_exchange, corrected=corrected, affiliated=affiliated, appeared=appeared
         ),
         pk=pk,
+    )
+    # "Said N times", and the ClaimReview's appearances: one query, for the claims said again.
+    claim.shown_appearances = (
+        list(Appearance.objects.shown(public=not preview).filter(claim=claim))
+        if claim.appeared
+        else []
     )
     # An editor's preview shows every tie of the claimant; readers only the public ones.
     affiliations = Affiliation.objects.all() if preview else Affiliation.objects.published()
@@ -299,13 +307,14 @@ def source_detail(request, pk, slug=None):
 
 
 def _marked_text(source):
-    """The source's stored text as HTML, with the passages that published claims and their
-    evidence quote from it marked; claim and evidence pages link to them by anchor."""
+    """The source's stored text as HTML, with the passages that published claims, their
+    appearances and their evidence quote from it marked; claim pages link to them by anchor."""
     if not source.text:
         return ""
     quoted = [
         *Claim.quoting(source).published().filter(quote_check=QuoteCheck.MATCH),
         *Evidence.quoting(source).published().filter(quote_check=QuoteCheck.MATCH),
+        *Appearance.quoting(source).published().filter(quote_check=QuoteCheck.MATCH),
     ]
     return mark_passages(source.text, [(row.passage_anchor, row.quote_selector) for row in quoted])
 

@@ -180,6 +180,7 @@ def claim_form(claim, **changes):
         "slug": claim.slug,
         "loaded_version": str(claim.version),
         **management_form("stance_links", 0),
+        **management_form("appearances", 0),
         **management_form("response_links", 0),
         **management_form("original_links", 0),
         **management_form("transitions", claim.transitions.count(), claim.transitions.count()),

@@ -67,6 +67,8 @@ def posted(claim, **changes):
         "loaded_version": claim.version,
         "stance_links-TOTAL_FORMS": len(links),
         "stance_links-INITIAL_FORMS": len(links),
+        "appearances-TOTAL_FORMS": 0,
+        "appearances-INITIAL_FORMS": 0,
         "response_links-TOTAL_FORMS": 0,
         "response_links-INITIAL_FORMS": 0,
         "original_links-TOTAL_FORMS": 0,

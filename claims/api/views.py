@@ -344,7 +344,9 @@ class ClaimViewSet(WritableGatedViewSet):
     )
     @action(detail=True, renderer_classes=[JSONLDRenderer, JSONRenderer], pagination_class=None)
     def claimreview(self, request, pk=None):
-        claim = get_object_or_404(reviewable(Claim.objects).with_related(), pk=pk)
+        claim = get_object_or_404(
+            reviewable(Claim.objects).with_related().with_appearances(), pk=pk
+        )
         return Response(self.get_serializer(claim).data)
 
     @extend_schema(
@@ -364,7 +366,9 @@ class ClaimViewSet(WritableGatedViewSet):
     def claimreview_list(self, request):
         # Filtered among the public claims, as the list is (the same claimants and topics
         # are known), then only those with a rating to republish.
-        claims = reviewable(self.filter_queryset(Claim.objects.published().with_related()))
+        claims = reviewable(
+            self.filter_queryset(Claim.objects.published().with_related().with_appearances())
+        )
         return StreamingHttpResponse(
             exports.claimreview_stream(claims, request),
             content_type=request.accepted_renderer.media_type,
