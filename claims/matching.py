@@ -4,9 +4,12 @@ Local and explainable, in two steps:
 
 1. Candidates from the database (``candidate_ids``): the site's own full-text search
    (``ClaimQuerySet.search``, on the text's distinctive words, any of them).
-2. Each candidate re-ranked in Python with rapidfuzz against its quote and its summary: a
-   score from 0 to 1. ``CLAIM_MATCH_HIGH`` and ``CLAIM_MATCH_POSSIBLE`` (settings) turn it
-   into a confidence, ``high`` (the same claim) or ``possible`` (worth a look).
+   Claims said again elsewhere in other words are also candidates when the words of one of
+   their appearances (``Appearance``) share a term with the text (``appearance_wordings``).
+2. Each candidate re-ranked in Python with rapidfuzz against its quote, its appearances'
+   words and its summary: a score from 0 to 1. ``CLAIM_MATCH_HIGH`` and
+   ``CLAIM_MATCH_POSSIBLE`` (settings) turn it into a confidence, ``high`` (the same claim)
+   or ``possible`` (worth a look).
 
 Similar words are not the same claim: "more than 700 women" is not "more than 70 women", "is
 safe" is not "is not safe", "fewer" is not "more", "Texas" is not "Arizona". Four small checks
@@ -25,7 +28,7 @@ from django.db import connections
 from django.db.models import Q
 from rapidfuzz import fuzz
 
-from claims.models import Claim
+from claims.models import Appearance, Claim
 
 MAX_MATCHES = 5
 # Claims re-ranked per text: the full-text search's best. Each costs a re-ranking in Python.
@@ -281,17 +284,53 @@ def candidate_ids(claims, text):
     return list(found.values_list("pk", flat=True)[: MAX_CANDIDATES * 4])
 
 
+def appearance_wordings(claims, texts):
+    """``(wordings, ids)``: ``wordings`` the words of the appearances (``Appearance``) of
+    ``claims`` that share a search term (``search_terms``) with one of ``texts``, by claim id;
+    ``ids`` for each text, the claims whose appearances share most terms with it (at most
+    ``MAX_CANDIDATES``). One query for all the texts: a pattern of all their terms, tried on
+    each appearance of ``claims`` (no index: appearances are few beside the claims, which
+    the full-text index serves; re-ranking sorts out what the pattern lets through)."""
+    terms = [search_terms(text) for text in texts]
+    every = sorted({term for found in terms for term in found})
+    if not every:
+        return {}, [[] for _ in texts]
+    pattern = "|".join(re.escape(term) for term in every)
+    rows = (
+        Appearance.objects.filter(claim__in=claims.prefetch_related(None).order_by().values("pk"))
+        .filter(quote__iregex=f"({pattern})")
+        .order_by("claim", "id")
+        .values_list("claim", "quote")
+    )
+    wordings, words_of = {}, {}
+    for claim_id, quote in rows:
+        wordings.setdefault(claim_id, []).append(quote)
+        words_of.setdefault(claim_id, set()).update(content_words(quote))
+    ids = []
+    for found in terms:  # the claims sharing the most terms, at most MAX_CANDIDATES
+        shared = {pk: len(said & set(found)) for pk, said in words_of.items()}
+        best = sorted((pk for pk in shared if shared[pk]), key=shared.get, reverse=True)
+        ids.append(best[:MAX_CANDIDATES])
+    return wordings, ids
+
+
 def match_texts(texts, *, claims=None, limit=MAX_MATCHES):
     """For each text, its matches, best first: at most ``limit``, each at least ``possible``.
 
     ``claims`` is the queryset to match against: ``Claim.objects.published()`` (the public
     gate) unless an editor's door passes another; it may carry ``select_related`` and
     ``prefetch_related`` for the caller's serializer, applied to the matched claims only.
-    Queries: the candidates, one per text; then one for the candidates' words and
-    one (plus the caller's prefetches) for the matched claims, whatever the number of texts.
+    A claim said again (``Appearance``) matches on its appearances' words too, once, with its
+    best score. Queries: the candidates, one per text, and the appearances' words, one for all
+    texts; then one for the candidates' words and one (plus the caller's prefetches) for the
+    matched claims, whatever the number of texts.
     """
     claims = Claim.objects.published() if claims is None else claims
-    candidates = [candidate_ids(claims, text) for text in texts]
+    wordings, said_again = appearance_wordings(claims, texts)
+    candidates = [
+        list(dict.fromkeys([*candidate_ids(claims, text), *again]))
+        for text, again in zip(texts, said_again, strict=True)
+    ]
     wanted = {pk for ids in candidates for pk in ids}
     rows = {
         pk: (quote, summary, claimant)
@@ -305,7 +344,11 @@ def match_texts(texts, *, claims=None, limit=MAX_MATCHES):
         scored, words_of_text = [], content(text)
         for pk in ids:
             quote, summary, claimant = rows[pk]
-            value = score(words_of_text, quote, summary)
+            # The claim's words, or the words of one of its appearances: the closest.
+            value, quote = max(
+                (score(words_of_text, said, summary), said)
+                for said in [quote, *wordings.get(pk, ())]
+            )
             if value < settings.CLAIM_MATCH_POSSIBLE:
                 continue
             why = disagreements(text, quote, summary, claimant)

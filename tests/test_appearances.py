@@ -299,3 +299,44 @@ def test_claimreview_exports_carry_appearances_in_bounded_queries(
         streamed = b"".join(api_client.get("/api/v1/claims/claimreview/").streaming_content)
     reviews = json.loads(streamed)
     assert [len(review["itemReviewed"]["appearance"]) for review in reviews] == [4, 4, 4]
+
+
+# The matcher: an appearance's words find its claim
+
+
+def test_a_text_that_repeats_an_appearance_finds_its_claim_once_with_the_best_score(
+    make, editor
+):
+    from claims.matching import match_text
+
+    claim = make.claim(
+        quote="Our detention centres are cleaner than any hospital in the state.",
+        summary="An agency says its detention centres are cleaner than hospitals",
+    )
+    make.claim(quote="The harbour bridge carries thousands of cars every day.")
+    appear(
+        make,
+        claim,
+        by=editor,
+        quote="Frankly, the holding facilities we run beat every county lockup on hygiene.",
+    )
+    appear(make, claim, by=editor, quote="Holding facilities we run beat county lockups.")
+    matches = match_text("The holding facilities they run beat every county lockup on hygiene.")
+    assert [match.claim for match in matches] == [claim]
+    assert matches[0].confidence == "high" and matches[0].score > 0.9
+    # The claim's own words still match, and a changed number still disagrees.
+    assert match_text("Our detention centres are cleaner than any hospital in the state.")
+    changed = match_text("Holding facilities we run beat 40 county lockups on hygiene.")
+    assert changed and changed[0].confidence == "possible"
+
+
+def test_a_drafts_appearance_never_matches_for_the_public(api_client, make, editor):
+    from claims.matching import match_text
+
+    draft = make.claim(status=Claim.Status.DRAFT, quote="Quoted words about something else.")
+    wording = "The secret tunnels under the border are twelve miles long and lit at night."
+    appear(make, draft, by=editor, quote=wording)
+    assert match_text(wording) == []
+    response = api_client.get("/api/v1/claims:match", {"text": wording})
+    assert response.json()["results"][0]["matches"] == []
+    assert [m.claim for m in match_text(wording, claims=Claim.objects.all())] == [draft]
