@@ -296,6 +296,9 @@ class AppearanceInline(UserInlineMixin, admin.StackedInline):
     verbose_name = "appearance (said again)"
     verbose_name_plural = "appearances: the other times this claim was said"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("claimant")  # each row's title
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if rules.role_of(request.user) not in rules.MAY_OVERRIDE_QUOTE_CHECK:

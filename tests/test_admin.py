@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.models import Claim, Counterclaim, Evidence, StanceLink, Verdict
+from claims.models import Appearance, Claim, Counterclaim, Evidence, StanceLink, Verdict
 from sources.models import Actor, Affiliation, Source
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +31,9 @@ def curated(make):
     original = make.claim(claimant=person, topics=[topic], evidence=3)
     response = make.claim(claimant=agency, topics=[topic])
     Counterclaim.objects.create(original=original, response=response, note="Answers it")
+    Appearance.objects.create(
+        claim=original, claimant=agency, source=make.source(), quote="Said again, elsewhere."
+    )
     response.retract("The quote was misattributed.")
     return original
 
@@ -45,6 +48,7 @@ def test_every_app_model_is_registered():
         "sources.Actor",
         "sources.Affiliation",
         "sources.Source",
+        "claims.Appearance",
         "claims.Claim",
         "claims.Evidence",
         "claims.StanceLink",

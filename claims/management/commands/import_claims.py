@@ -11,6 +11,13 @@ verdict and ruling through ``claims.services``, like any other door: as ``--user
 system when not given), and for a published claim only with ``--correction-note`` (or an
 editor's ``--minor``). Every rejected row is reported with its line and the reason. By
 default every good row lands; with ``--atomic`` a single bad row rejects the whole file.
+
+A new claim that says what an existing claim says (``claims.matching``, ``high`` confidence,
+against claims in any status) or what an earlier row of the file says is a probable
+duplicate. ``--on-duplicate`` decides: ``report`` (the default) lists them and writes nothing,
+so a duplicate is never created silently; ``skip`` leaves them out; ``appearance`` records each
+as an appearance of the claim it repeats (who said it, when, where, in its words, through
+``claims.services``); ``create`` imports them as new claims all the same.
 """
 
 import contextlib
@@ -27,11 +34,11 @@ from django.db import DatabaseError, transaction
 from django.utils.text import Truncator, slugify
 from simple_history.utils import bulk_create_with_history
 
-from claims import services
+from claims import matching, services
 from claims.api.renderers import FORMULA_PREFIXES
 from claims.cache import bump as bump_public_cache
 from claims.management.progress import Progress
-from claims.models import Claim, Topic, Verdict
+from claims.models import Appearance, Claim, Topic, Verdict
 from sources.bulk import bulk_insert
 from sources.models import Actor, Source, unique_slug
 from sources.validators import validate_web_url
@@ -39,6 +46,16 @@ from sources.validators import validate_web_url
 
 class Rejected(Exception):
     """A row that cannot be imported; the message says why."""
+
+
+ON_DUPLICATE = {
+    "report": "list them and import nothing (the default)",
+    "skip": "leave them out",
+    "appearance": "record each as an appearance of the claim it repeats",
+    "create": "import them as new claims all the same",
+}
+# Rows matched against the database at a time (``claims.matching.match_texts``).
+MATCH_BATCH = 100
 
 
 @dataclass
@@ -54,6 +71,26 @@ class Row:
     verdict: Verdict
     ruling: str
     topics: list = field(default_factory=list)
+
+
+@dataclass
+class Duplicate:
+    """A row that probably says what a claim already says: an existing ``claim``, or the
+    claim the earlier row at ``line`` of the same file adds."""
+
+    row: Row
+    score: float
+    claim: Claim | None = None
+    of: Row | None = None
+
+    def __str__(self):
+        said = Truncator(self.row.quote).chars(80)
+        if self.claim is not None:
+            target = f"claim {self.claim.pk} ({self.claim.get_status_display().lower()}): "
+            target += f"“{Truncator(self.claim.quote).chars(80)}”"
+        else:
+            target = f"line {self.of.line} of this file"
+        return f"line {self.row.line}: “{said}” repeats {target} (score {self.score:.2f})"
 
 
 def _text(value):
@@ -139,6 +176,15 @@ class Command(BaseCommand):
             help="Editors only: the file's changes to published claims are minor; they are "
             "listed publicly as updates.",
         )
+        parser.add_argument(
+            "--on-duplicate",
+            choices=list(ON_DUPLICATE),
+            default="report",
+            help="What to do with new claims that probably repeat an existing claim or an "
+            "earlier row: "
+            + "; ".join(f"{name}: {meaning}" for name, meaning in ON_DUPLICATE.items())
+            + ".",
+        )
 
     def handle(self, *args, file, format, dry_run, atomic, batch_size, **options):
         self.by = None
@@ -172,9 +218,27 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(rejected)} of {len(records)} rows rejected; --atomic: nothing imported."
             )
+        on_duplicate = options["on_duplicate"]
+        duplicates = self.duplicates(rows)
+        self.report_duplicates(duplicates, on_duplicate)
+        if duplicates and on_duplicate == "report":
+            raise CommandError(
+                f"{len(duplicates)} rows probably repeat a claim (listed above); nothing "
+                "imported. Choose what to do with them: --on-duplicate=skip (leave them out), "
+                "--on-duplicate=appearance (record each as an appearance of the claim it "
+                "repeats) or --on-duplicate=create (import them as new claims)."
+            )
+        if on_duplicate in ("skip", "appearance"):
+            repeated = {id(duplicate.row) for duplicate in duplicates}
+            rows = [row for row in rows if id(row) not in repeated]
         # One transaction for --atomic (and --dry-run, rolled back); otherwise one per batch.
         with transaction.atomic() if atomic or dry_run else contextlib.nullcontext():
             added = self.save(rows, batch_size, atomic=atomic)
+            appeared = (
+                self.save_appearances(duplicates, atomic=atomic)
+                if on_duplicate == "appearance"
+                else 0
+            )
             self.report(self.refused)
             if atomic and self.refused:
                 raise CommandError(
@@ -186,14 +250,125 @@ class Command(BaseCommand):
         bump_public_cache()  # bulk writes send no signals
         verb, updated = ("would add", "would update") if dry_run else ("added", "updated")
         present = len(rows) - added - self.updated - len(self.refused)
+        if on_duplicate == "appearance":
+            present -= appeared - len(duplicates)  # refused appearances are counted refused
+        outcome = {
+            "skip": f", {len(duplicates)} probable duplicates skipped",
+            "appearance": f", {appeared} probable duplicates recorded as appearances",
+            "create": f", {len(duplicates)} probable duplicates added as new claims",
+        }
         self.stdout.write(
             f"{len(records)} rows read: {verb} {added} claims, {updated} {self.updated}, "
-            f"{present} already present, {len(rejected) + len(self.refused)} rejected."
+            f"{present} already present, {len(rejected) + len(self.refused)} rejected"
+            f"{outcome[on_duplicate] if duplicates else ''}."
         )
 
     def report(self, rejected):
         for line, reason in rejected:
             self.stderr.write(f"line {line}: rejected: {reason}")
+
+    def report_duplicates(self, duplicates, on_duplicate):
+        action = {"report": "", "skip": ": skipped", "create": ": added all the same"}
+        for duplicate in duplicates:
+            self.stderr.write(
+                f"{duplicate}{action.get(on_duplicate, ': recorded as an appearance')}"
+            )
+
+    # Probable duplicates: new claims that say what a claim already says.
+
+    def duplicates(self, rows):
+        """The rows that would add a claim although one probably says the same already: an
+        existing claim in any status (``claims.matching``, ``high``), or a claim an earlier
+        row adds. A row for an existing claim (same claimant and exact quote) updates it and
+        is no duplicate; nor is the same claim twice in one file (the first row holds)."""
+        known = {
+            (claimant, kind, quote)
+            for claimant, kind, quote in Claim.objects.values_list(
+                "claimant__name", "claimant__kind", "quote"
+            )
+        }
+        new, seen = [], set()
+        for row in rows:
+            key = (row.claimant, row.claimant_kind, row.quote)
+            if key not in known and key not in seen:
+                new.append(row)
+            seen.add(key)
+        found, first_rows = [], []
+        everything = Claim.objects.all()
+        for start in range(0, len(new), MATCH_BATCH):
+            batch = new[start : start + MATCH_BATCH]
+            texts = [row.quote for row in batch]
+            best = matching.match_texts(texts, claims=everything, limit=1)
+            for row, matches in zip(batch, best, strict=True):
+                if matches and matches[0].confidence == "high":
+                    found.append(Duplicate(row, matches[0].score, claim=matches[0].claim))
+                else:
+                    first_rows.append(row)
+        found += self.repeats_within(first_rows)
+        return sorted(found, key=lambda duplicate: duplicate.row.line)
+
+    def repeats_within(self, rows):
+        """The rows that say what an earlier one of ``rows`` says (each compared with the
+        earlier rows that share a search term with it, at most ``MAX_CANDIDATES``)."""
+        found, by_term = [], {}
+        for row in rows:
+            text = matching.content(row.quote)
+            terms = matching.search_terms(row.quote)
+            earlier = {id(other): other for term in terms for other in by_term.get(term, ())}
+            best = None
+            for other in list(earlier.values())[: matching.MAX_CANDIDATES]:
+                value = matching.score(text, other.quote, other.summary)
+                why = matching.disagreements(row.quote, other.quote, other.summary, other.claimant)
+                if matching.confidence(value, why) == "high" and (best is None or value > best[0]):
+                    best = (value, other)
+            if best is not None:
+                found.append(Duplicate(row, best[0], of=best[1]))
+                continue  # the claim it repeats is the earlier row's
+            for term in terms:
+                by_term.setdefault(term, []).append(row)
+        return found
+
+    def save_appearances(self, duplicates, *, atomic):
+        """Record each duplicate as an appearance of the claim it repeats, through
+        ``claims.services`` (as ``--user``); refusals are reported by line. Returns how many
+        were recorded."""
+        known = self.load_known()
+        recorded = 0
+        for duplicate in duplicates:
+            row = duplicate.row
+            try:
+                with transaction.atomic():
+                    self.save_new_claimants([row], known)
+                    actor = known["actors"][row.claimant, row.claimant_kind]
+                    if duplicate.claim is not None:
+                        claim = duplicate.claim
+                    else:
+                        of = duplicate.of
+                        of_actor = known["actors"][of.claimant, of.claimant_kind]
+                        claim = Claim.objects.get(pk=known["claims"][of_actor.pk, of.quote])
+                    appearance = Appearance(
+                        claim=claim,
+                        claimant=actor,
+                        source_id=self.source_for(row, actor, known),
+                        said_on=row.said_on,
+                        quote=row.quote,
+                    )
+                    services.save_appearance(appearance, by=self.by)
+            except (ValidationError, PermissionDenied) as error:
+                reasons = error.messages if isinstance(error, ValidationError) else [str(error)]
+                self.refused.append((row.line, f"appearance of a claim: {' '.join(reasons)}"))
+                if atomic:
+                    raise CommandError(f"line {row.line}: {' '.join(reasons)}") from error
+            else:
+                recorded += 1
+        return recorded
+
+    def source_for(self, row, actor, known):
+        """The id of the row's source, made if it does not exist (as ``save_batch`` would)."""
+        key = self.source_key(row, actor)
+        if key not in known["sources"]:
+            known["sources"][key] = Source.objects.create(**self.new_source(row, actor)).pk
+        return known["sources"][key]
 
     # Reading one record into a Row; raises Rejected with the reason.
 
@@ -345,6 +520,24 @@ class Command(BaseCommand):
         bulk_create_with_history(list(new.values()), Actor)
         known["actors"].update(new)
 
+    @staticmethod
+    def source_key(row, actor):
+        """Found by URL, else by title; without either, an untitled document from the
+        claimant (never an invented title)."""
+        return row.source_url or (
+            f"title:{row.source_title}" if row.source_title else f"untitled:{actor.pk}"
+        )
+
+    @staticmethod
+    def new_source(row, actor):
+        return {
+            "title": row.source_title,
+            "url": row.source_url,
+            "kind": Source.Kind.OTHER,
+            "publisher": None if row.source_title or row.source_url else actor,
+            "slug": slugify(row.source_title or f"untitled from {actor.name}")[:80] or "source",
+        }
+
     def save_batch(self, batch, known):
         self.save_new_claimants(batch, known)
         new, sources = [], {}
@@ -354,20 +547,9 @@ class Command(BaseCommand):
                 self.update(row, known["claims"][actor.pk, row.quote])
                 continue
             known["claims"][actor.pk, row.quote] = None  # added below
-            # Found by URL, else by title; without either, an untitled document from the
-            # claimant (never an invented title).
-            key = row.source_url or (
-                f"title:{row.source_title}" if row.source_title else f"untitled:{actor.pk}"
-            )
+            key = self.source_key(row, actor)
             if key not in known["sources"] and key not in sources:
-                sources[key] = Source(
-                    title=row.source_title,
-                    url=row.source_url,
-                    kind=Source.Kind.OTHER,
-                    publisher=None if row.source_title or row.source_url else actor,
-                    slug=slugify(row.source_title or f"untitled from {actor.name}")[:80]
-                    or "source",
-                )
+                sources[key] = Source(**self.new_source(row, actor))
             new.append((row, actor, key))
         Source.objects.bulk_create(sources.values())
         known["sources"].update((key, source.pk) for key, source in sources.items())
