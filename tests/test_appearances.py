@@ -120,8 +120,10 @@ def test_the_add_form_takes_the_claim_and_words_from_the_address_and_returns_to_
     editor_client, make
 ):
     claim = make.claim()
-    url = reverse("admin:claims_appearance_add") + "?" + urlencode(
-        {"claim": claim.pk, "quote": "The prisons are <b>the best</b>."}
+    url = (
+        reverse("admin:claims_appearance_add")
+        + "?"
+        + urlencode({"claim": claim.pk, "quote": "The prisons are <b>the best</b>."})
     )
     page = editor_client.get(url).content.decode()
     assert f'<option value="{claim.pk}" selected>' in page
@@ -304,9 +306,7 @@ def test_claimreview_exports_carry_appearances_in_bounded_queries(
 # The matcher: an appearance's words find its claim
 
 
-def test_a_text_that_repeats_an_appearance_finds_its_claim_once_with_the_best_score(
-    make, editor
-):
+def test_a_text_that_repeats_an_appearance_finds_its_claim_once_with_the_best_score(make, editor):
     from claims.matching import match_text
 
     claim = make.claim(

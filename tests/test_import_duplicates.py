@@ -37,10 +37,8 @@ def path(tmp_path):
     writer = csv.writer(out)
     writer.writerow(["quote", "summary", "claimant", "said_on", "source_url", "verdict", "ruling"])
     for n, (quote, claimant) in enumerate(ROWS):
-        writer.writerow(
-            [quote, quote[:60], claimant, f"2025-0{n + 1}-15", f"https://news.example/{n}"]
-            + ["False", ""]
-        )
+        said_on, url = f"2025-0{n + 1}-15", f"https://news.example/{n}"
+        writer.writerow([quote, quote[:60], claimant, said_on, url, "False", ""])
     file = tmp_path / "claims.csv"
     file.write_text(out.getvalue())
     return file
