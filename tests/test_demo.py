@@ -9,7 +9,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from claims.models import Claim, Counterclaim, Evidence
+from claims.models import Appearance, Claim, Counterclaim, Evidence, QuoteCheck
 from sources.models import Source
 
 SEEDS = Path(os.environ.get("SEEDS_DIR", Path(__file__).resolve().parents[2] / "shared" / "seeds"))
@@ -53,6 +53,17 @@ def test_loading_twice_changes_nothing(demo):
     assert dict(Claim.objects.values_list("pk", "updated_at")) == updated
 
 
+def test_the_claims_said_twice_in_the_articles_have_their_appearances(demo, client):
+    care = Claim.objects.get(quote__startswith="Comprehensive medical care")
+    assert list(care.appearances.values_list("quote", flat=True)) == [
+        "adequate medical care is being provided to all detainees"
+    ]
+    page = client.get(care.get_absolute_url()).content.decode()
+    assert "Said 2 times" in page
+    notice = Claim.objects.get(quote__contains="seven days")
+    assert notice.appearances.get().quote.startswith("The officers say they have to wait")
+
+
 def test_demo_covers_all_five_articles(demo, seed_articles):
     articles = Source.objects.filter(kind=Source.Kind.NEWS_ARTICLE, via=None)
     assert articles.count() == len(seed_articles) == 5
@@ -84,6 +95,10 @@ def test_every_quote_and_excerpt_is_verbatim_in_its_article(demo, seed_articles)
         assert normalise(evidence.excerpt) in seed_articles[name], (name, evidence.excerpt)
         checked += 1
     assert checked >= 40
+    for appearance in Appearance.objects.select_related("source__via"):
+        name = article_file(appearance.source, seed_articles)
+        assert normalise(appearance.quote) in seed_articles[name], (name, appearance.quote)
+        assert appearance.quote_check == QuoteCheck.MATCH, appearance
 
 
 def test_source_texts_are_passages_not_whole_articles(demo, seed_articles):
@@ -98,6 +113,10 @@ def test_no_invented_urls_or_dates(demo, seed_articles):
     for source in Source.objects.exclude(url=""):
         domain = re.sub(r"^https?://(www\.)?", "", source.url).strip("/").lower()
         assert domain in everything, source.url
+    for appearance in Appearance.objects.filter(said_on__isnull=False):
+        name = article_file(appearance.source, seed_articles)
+        date = appearance.said_on
+        assert f"{date:%B} {date.day}, {date.year}" in seed_articles[name], appearance
     for source in Source.objects.filter(published_on__isnull=False):
         name = article_file(source, seed_articles)
         date = source.published_on

@@ -10,7 +10,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from claims import services
-from claims.models import Claim, Counterclaim, Evidence, StanceLink, Topic, Verdict
+from claims.models import (
+    Appearance,
+    Claim,
+    Counterclaim,
+    Evidence,
+    StanceLink,
+    Topic,
+    Verdict,
+)
 from claims.synthetic import has_synthetic_claims
 from sources.models import Actor, Affiliation, Source
 
@@ -55,7 +63,16 @@ class Command(BaseCommand):
 
     def load(self, data):
         created = dict.fromkeys(
-            ["actors", "sources", "topics", "claims", "evidence", "stance links", "counterclaims"],
+            [
+                "actors",
+                "sources",
+                "topics",
+                "claims",
+                "appearances",
+                "evidence",
+                "stance links",
+                "counterclaims",
+            ],
             0,
         )
 
@@ -133,6 +150,20 @@ class Command(BaseCommand):
                 claim.topics.set(topics[key] for key in row.get("topics", []))
             claims[row["key"]] = claim
             count("claims", new)
+
+        # The same claim said again, where a seed article reports it twice: through the
+        # editorial rules, as the system (its words are checked against the article's text).
+        for row in data.get("appearances", []):
+            fields = {
+                "claim": claims[row["claim"]],
+                "claimant": actors[row["claimant"]],
+                "source": sources[row["source"]],
+                "quote": row["quote"],
+            }
+            new = not Appearance.objects.filter(**fields).exists()
+            if new:
+                services.create_appearance(by=None, said_on=_date(row.get("said_on")), **fields)
+            count("appearances", new)
 
         evidence = {}
         for row in data["evidence"]:
