@@ -340,3 +340,23 @@ def test_a_drafts_appearance_never_matches_for_the_public(api_client, make, edit
     response = api_client.get("/api/v1/claims:match", {"text": wording})
     assert response.json()["results"][0]["matches"] == []
     assert [m.claim for m in match_text(wording, claims=Claim.objects.all())] == [draft]
+
+
+def test_the_api_lists_a_claims_appearances_in_constant_queries(
+    api_client, make, editor, django_assert_max_num_queries
+):
+    claims = [make.claim() for _ in range(3)]
+    source = make.source(title="Evening News", url="https://news.example/evening")
+    appear(make, claims[0], by=editor, source=source, quote="Words once more.")
+    detail = api_client.get(f"/api/v1/claims/{claims[0].pk}/").json()
+    (shown,) = detail["appearances"]
+    assert shown["quote"] == "Words once more." and shown["source"]["title"] == "Evening News"
+    assert shown["quote_check"] == "no_text" and shown["quote_selector"] is None
+    with django_assert_max_num_queries(20) as few:
+        api_client.get("/api/v1/claims/")
+    for claim in claims:
+        for _ in range(5):
+            appear(make, claim, by=editor)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        listed = api_client.get("/api/v1/claims/").json()["results"]
+    assert sorted(len(row["appearances"]) for row in listed) == [5, 5, 6]

@@ -15,6 +15,7 @@ from rest_framework.settings import api_settings
 from claims import services
 from claims.claimreview import claim_review, page_url
 from claims.models import (
+    Appearance,
     Claim,
     Correction,
     Counterclaim,
@@ -183,6 +184,18 @@ class CorrectionSerializer(serializers.ModelSerializer):
         ]
 
 
+class AppearanceSerializer(QuoteCheckedSerializer, serializers.ModelSerializer):
+    """Another time the claim was said: by whom, when, where, in which words (checked against
+    the source's stored text like the claim's quote)."""
+
+    claimant = ActorSummarySerializer(read_only=True)
+    source = SourceSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Appearance
+        fields = ["id", "quote", "claimant", "source", "said_on", "quote_check", "quote_selector"]
+
+
 class ClaimSerializer(QuoteCheckedSerializer, serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:claim-detail")
     page_url = serializers.SerializerMethodField(help_text="The claim's public page.")
@@ -196,6 +209,12 @@ class ClaimSerializer(QuoteCheckedSerializer, serializers.ModelSerializer):
     counterclaims = CounterclaimsSerializer(source="*", read_only=True)
     corrections = CorrectionSerializer(
         many=True, read_only=True, help_text="Public corrections and retraction, newest first."
+    )
+    appearances = AppearanceSerializer(
+        source="shown_appearances",
+        many=True,
+        read_only=True,
+        help_text="The other times the claim was said, oldest first (undated last).",
     )
 
     class Meta:
@@ -213,6 +232,7 @@ class ClaimSerializer(QuoteCheckedSerializer, serializers.ModelSerializer):
             "ruling",
             "topics",
             "evidence",
+            "appearances",
             "counterclaims",
             "corrections",
             "quote_check",

@@ -34,7 +34,16 @@ from claims.api.preconditions import check_if_match, etag_header, stale, with_re
 from claims.api.renderers import CSVRenderer, JSONLDRenderer
 from claims.cache import public_count
 from claims.claimreview import reviewable
-from claims.models import Claim, Correction, Counterclaim, Evidence, StanceLink, Topic, Verdict
+from claims.models import (
+    Appearance,
+    Claim,
+    Correction,
+    Counterclaim,
+    Evidence,
+    StanceLink,
+    Topic,
+    Verdict,
+)
 from sources.concurrency import EditConflict, Versioned
 from sources.models import Actor, Source
 
@@ -243,6 +252,11 @@ def claims_for_serializer(queryset, *, public):
         Prefetch("original_links", queryset=links.select_related("original__claimant")),
         Prefetch("response_links", queryset=links.select_related("response__claimant")),
         Prefetch("corrections", queryset=_corrections()),
+        Prefetch(
+            "appearances",
+            queryset=Appearance.objects.shown(public=public),
+            to_attr="shown_appearances",
+        ),
     )
 
 
