@@ -24,9 +24,11 @@ import contextlib
 import csv
 import datetime as dt
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -308,18 +310,23 @@ class Command(BaseCommand):
         return sorted(found, key=lambda duplicate: duplicate.row.line)
 
     def repeats_within(self, rows):
-        """The rows that say what an earlier one of ``rows`` says (each compared with the
-        earlier rows that share a search term with it, at most ``MAX_CANDIDATES``)."""
+        """The rows that say what an earlier one of ``rows`` says: each compared with the
+        earlier rows that share most search terms with it (at most ``MAX_CANDIDATES``), as
+        the matcher compares a text with a claim."""
         found, by_term = [], {}
         for row in rows:
-            text = matching.content(row.quote)
-            terms = matching.search_terms(row.quote)
+            terms = set(matching.search_terms(row.quote))
+            shared = Counter(id(other) for term in terms for other in by_term.get(term, ()))
             earlier = {id(other): other for term in terms for other in by_term.get(term, ())}
-            best = None
-            for other in list(earlier.values())[: matching.MAX_CANDIDATES]:
+            text, best = matching.content(row.quote), None
+            for key, _ in shared.most_common(matching.MAX_CANDIDATES):
+                other = earlier[key]
                 value = matching.score(text, other.quote, other.summary)
-                why = matching.disagreements(row.quote, other.quote, other.summary, other.claimant)
-                if matching.confidence(value, why) == "high" and (best is None or value > best[0]):
+                if value < settings.CLAIM_MATCH_HIGH or (best and value <= best[0]):
+                    continue
+                if not matching.disagreements(
+                    row.quote, other.quote, other.summary, other.claimant
+                ):
                     best = (value, other)
             if best is not None:
                 found.append(Duplicate(row, best[0], of=best[1]))
