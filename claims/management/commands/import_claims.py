@@ -24,7 +24,7 @@ import contextlib
 import csv
 import datetime as dt
 import json
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,6 +58,8 @@ ON_DUPLICATE = {
 }
 # Rows matched against the database at a time (``claims.matching.match_texts``).
 MATCH_BATCH = 100
+# Within a file, a row is compared with earlier rows among the last this many with each term.
+RECENT_PER_TERM = 200
 
 
 @dataclass
@@ -297,6 +299,8 @@ class Command(BaseCommand):
             seen.add(key)
         found, first_rows = [], []
         everything = Claim.objects.all()
+        if not everything.exists():  # an empty archive: only the file can repeat itself
+            return self.repeats_within(new)
         for start in range(0, len(new), MATCH_BATCH):
             batch = new[start : start + MATCH_BATCH]
             texts = [row.quote for row in batch]
@@ -311,17 +315,21 @@ class Command(BaseCommand):
 
     def repeats_within(self, rows):
         """The rows that say what an earlier one of ``rows`` says: each compared with the
-        earlier rows that share most search terms with it (at most ``MAX_CANDIDATES``), as
-        the matcher compares a text with a claim."""
-        found, by_term = [], {}
+        earlier rows that share most search terms with it (at most ``MAX_CANDIDATES``, among
+        the last ``RECENT_PER_TERM`` rows with each term, so that a file of a million rows on
+        one subject costs the same per row as a small one), as the matcher compares a text
+        with a claim."""
+        found, by_term, contents = [], {}, {}
         for row in rows:
             terms = set(matching.search_terms(row.quote))
-            shared = Counter(id(other) for term in terms for other in by_term.get(term, ()))
             earlier = {id(other): other for term in terms for other in by_term.get(term, ())}
-            text, best = matching.content(row.quote), None
+            shared = Counter(id(other) for term in terms for other in by_term.get(term, ()))
+            text = matching.content(row.quote)
+            contents[id(row)] = (text, matching.content(row.summary))
+            best = None
             for key, _ in shared.most_common(matching.MAX_CANDIDATES):
                 other = earlier[key]
-                value = matching.score(text, other.quote, other.summary)
+                value = max(matching.similarity(text, said) for said in contents[key])
                 if value < settings.CLAIM_MATCH_HIGH or (best and value <= best[0]):
                     continue
                 if not matching.disagreements(
@@ -332,7 +340,7 @@ class Command(BaseCommand):
                 found.append(Duplicate(row, best[0], of=best[1]))
                 continue  # the claim it repeats is the earlier row's
             for term in terms:
-                by_term.setdefault(term, []).append(row)
+                by_term.setdefault(term, deque(maxlen=RECENT_PER_TERM)).append(row)
         return found
 
     def save_appearances(self, duplicates, *, atomic):
