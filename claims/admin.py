@@ -63,6 +63,7 @@ class ClaimAdminForm(VersionedForm, CorrectionFields):
         model = Claim
         fields = [
             "quote",
+            "language",
             "claimant",
             "source",
             "said_on",
@@ -276,6 +277,10 @@ class ClaimsQuotedFormSet(UserFormSet):
                     "published claim on its own page."
                 ) from error
 
+    def save_new(self, form, commit=True):
+        services.fill_languages([form.instance])
+        return super().save_new(form, commit)
+
 
 class ClaimQuotedInline(UserInlineMixin, VersionedAdminMixin, admin.StackedInline):
     """On a source: the claims quoted from it; new ones can be added right here."""
@@ -360,6 +365,7 @@ class ClaimAdmin(UserFormMixin, QuoteCheckDisplay, VersionedAdminMixin, HistoryA
         "status",
         "verdict",
         "quote_check",
+        "language",
         "topics",
         ("claimant", admin.RelatedOnlyFieldListFilter),
     ]
@@ -375,7 +381,10 @@ class ClaimAdmin(UserFormMixin, QuoteCheckDisplay, VersionedAdminMixin, HistoryA
         "checked_passage",
     ]
     fieldsets = [
-        (None, {"fields": ["quote", "claimant", "source", "said_on", "summary", "topics"]}),
+        (
+            None,
+            {"fields": ["quote", "language", "claimant", "source", "said_on", "summary", "topics"]},
+        ),
         (
             "Quote check",
             {
@@ -425,6 +434,7 @@ class ClaimAdmin(UserFormMixin, QuoteCheckDisplay, VersionedAdminMixin, HistoryA
         return fieldsets
 
     def save_model(self, request, obj, form, change):
+        services.fill_languages([obj])
         super().save_model(request, obj, form, change)
         warn_if_the_quote_blocks_publication(request, obj)
 

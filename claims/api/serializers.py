@@ -205,6 +205,7 @@ class ClaimSerializer(QuoteCheckedSerializer, serializers.ModelSerializer):
             "url",
             "page_url",
             "quote",
+            "language",
             "summary",
             "claimant",
             "source",
@@ -293,6 +294,7 @@ class ClaimWriteSerializer(
         model = Claim
         fields = [
             "quote",
+            "language",
             "summary",
             "claimant",
             "source",
