@@ -22,7 +22,8 @@ MIN_CONTENT_WORDS = 3
 
 # A sentence: up to a run of ., !, ? or … followed by space (and any closing quotes or
 # brackets), so "3.5 million" and "U.S.A." stay whole; a line break ends one too.
-_SENTENCE = re.compile(r"\S(?:[^.!?…\n]|[.!?…](?=[^\s\"'”’)\]]))*[.!?…]*[\"'”’)\]]*")
+_CLOSING = "\"'\u201d\u2019)\\]"  # straight and curly closing quotes, brackets
+_SENTENCE = re.compile(rf"\S(?:[^.!?…\n]|[.!?…](?=[^\s{_CLOSING}]))*[.!?…]*[{_CLOSING}]*")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
