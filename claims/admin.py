@@ -9,10 +9,10 @@ from django.db.models import Count
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 
-from claims import rules, services
+from claims import matching, rules, services
 from claims.models import (
     Claim,
     ClaimTransition,
@@ -76,6 +76,15 @@ class ClaimAdminForm(VersionedForm, CorrectionFields):
             "slug",
         ]
         widgets = {"summary": forms.TextInput(attrs={"size": 100})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Where static/js/claim-suggestions.js asks for the claims closest to the quote.
+        if "quote" in self.fields:
+            url = reverse("admin:claims_claim_suggestions")
+            if self.instance.pk:
+                url += f"?exclude={self.instance.pk}"
+            self.fields["quote"].widget.attrs["data-suggestions-url"] = url
 
     def material_changes(self):
         return [name for name in rules.MATERIAL if name in self.changed_data]
@@ -354,6 +363,20 @@ class RetractionForm(forms.Form):
     )
 
 
+# Suggestions for a quote being typed: from its third distinctive word (fewer match too much),
+# and of its first words only (a quote is a sentence or two; the matcher's API takes 2,000).
+MIN_SUGGESTION_WORDS = 3
+MAX_SUGGESTION_QUOTE = 2000
+
+
+def appearance_add_url():
+    """The admin's form that records a claim said again (``claims.Appearance``)."""
+    try:
+        return reverse("admin:claims_appearance_add")
+    except NoReverseMatch:  # until the Appearance admin is installed beside this one
+        return reverse("admin:index") + "claims/appearance/add/"
+
+
 @admin.register(Claim)
 class ClaimAdmin(UserFormMixin, QuoteCheckDisplay, VersionedAdminMixin, HistoryAdmin):
     # What an editor triages by, narrow enough to fit a laptop's screen beside the filters:
@@ -407,7 +430,11 @@ class ClaimAdmin(UserFormMixin, QuoteCheckDisplay, VersionedAdminMixin, HistoryA
 
     class Media:
         css = {"all": ["css/admin.css"]}
-        js = ["js/admin-workflow.js"]
+        js = [
+            "js/admin-workflow.js",
+            "vendor/htmx-2.0.11/htmx.min.js",
+            "js/claim-suggestions.js",
+        ]
 
     def view_on_site(self, claim):
         # A draft has no public page yet: editors see its preview instead.
@@ -519,7 +546,34 @@ class ClaimAdmin(UserFormMixin, QuoteCheckDisplay, VersionedAdminMixin, HistoryA
             self.admin_site.admin_view(self.workflow_view),
             name="claims_claim_workflow",
         )
-        return [step, *super().get_urls()]
+        suggestions = path(
+            "suggestions/",
+            self.admin_site.admin_view(self.suggestions_view),
+            name="claims_claim_suggestions",
+        )
+        return [step, suggestions, *super().get_urls()]
+
+    def suggestions_view(self, request):
+        """The claims closest to a quote an editor is typing (``?quote=``), any status, with
+        their scores: the claim form asks for them as the quote changes (htmx, debounced;
+        static/js/claim-suggestions.js), so a claim said again is recorded as an appearance
+        of the existing one rather than entered twice. ``?exclude=`` leaves out the claim
+        being edited."""
+        if not request.user.has_perm("claims.change_claim"):
+            raise PermissionDenied
+        quote = request.GET.get("quote", "")[:MAX_SUGGESTION_QUOTE].strip()
+        claims = Claim.objects.select_related("verdict", "claimant")
+        exclude = request.GET.get("exclude", "")
+        if exclude.isascii() and exclude.isdigit():
+            claims = claims.exclude(pk=int(exclude))
+        enough = len(matching.content_words(quote)) >= MIN_SUGGESTION_WORDS
+        context = {
+            "quote": quote,
+            "asked": enough,
+            "matches": matching.match_text(quote, claims=claims) if enough else [],
+            "appearance_add_url": appearance_add_url(),
+        }
+        return TemplateResponse(request, "admin/claims/claim/suggestions.html", context)
 
     def workflow_steps(self, request, claim):
         """The buttons for the steps the user may take on ``claim`` now: (label, url, asks
