@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 MAX_LENGTH = 35
+DETECTED_LENGTH = 1000
 # RFC 5646's well-formed tags, in the part a claim needs: a language of 2 or 3 letters
 # (ISO 639; the 4-8 letter forms are reserved and unused), then optional extended language,
 # script, region, variants, extensions and a private use part.
@@ -85,5 +86,6 @@ def detect(text):
     cannot tell (too short, or none of ``settings.CLAIM_LANGUAGES``)."""
     if not (text or "").strip():
         return None
-    language = _detector().detect_language_of(text)
+    # A few sentences tell the language as well as a page, at a fraction of the time.
+    language = _detector().detect_language_of(text[:DETECTED_LENGTH])
     return language.iso_code_639_1.name.lower() if language else None

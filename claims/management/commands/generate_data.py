@@ -342,6 +342,10 @@ class Command(BaseCommand):
         return Claim(
             quote=quote,
             summary=summary,
+            # Invented words strung with English ones: tagged English, as an editor would,
+            # rather than detected (a few would read as Tagalog or German, and detecting a
+            # million quotes would cost minutes: docs/performance.md).
+            language="en",
             slug=slugify(summary)[:80].strip("-") or "claim",
             claimant=rng.choice(actors),
             source_id=rng.choice(sources),
