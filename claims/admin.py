@@ -9,10 +9,10 @@ from django.db.models import Count
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 
-from claims import rules, services
+from claims import matching, rules, services
 from claims.models import (
     Appearance,
     Claim,
@@ -64,6 +64,7 @@ class ClaimAdminForm(VersionedForm, CorrectionFields):
         model = Claim
         fields = [
             "quote",
+            "language",
             "claimant",
             "source",
             "said_on",
@@ -76,6 +77,15 @@ class ClaimAdminForm(VersionedForm, CorrectionFields):
             "slug",
         ]
         widgets = {"summary": forms.TextInput(attrs={"size": 100})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Where static/js/claim-suggestions.js asks for the claims closest to the quote.
+        if "quote" in self.fields:
+            url = reverse("admin:claims_claim_suggestions")
+            if self.instance.pk:
+                url += f"?exclude={self.instance.pk}"
+            self.fields["quote"].widget.attrs["data-suggestions-url"] = url
 
     def material_changes(self):
         return [name for name in rules.MATERIAL if name in self.changed_data]
@@ -334,6 +344,10 @@ class ClaimsQuotedFormSet(UserFormSet):
                     "published claim on its own page."
                 ) from error
 
+    def save_new(self, form, commit=True):
+        services.fill_languages([form.instance])
+        return super().save_new(form, commit)
+
 
 class ClaimQuotedInline(UserInlineMixin, VersionedAdminMixin, admin.StackedInline):
     """On a source: the claims quoted from it; new ones can be added right here."""
@@ -407,6 +421,20 @@ class RetractionForm(forms.Form):
     )
 
 
+# Suggestions for a quote being typed: from its third distinctive word (fewer match too much),
+# and of its first words only (a quote is a sentence or two; the matcher's API takes 2,000).
+MIN_SUGGESTION_WORDS = 3
+MAX_SUGGESTION_QUOTE = 2000
+
+
+def appearance_add_url():
+    """The admin's form that records a claim said again (``claims.Appearance``)."""
+    try:
+        return reverse("admin:claims_appearance_add")
+    except NoReverseMatch:  # until the Appearance admin is installed beside this one
+        return reverse("admin:index") + "claims/appearance/add/"
+
+
 @admin.register(Claim)
 class ClaimAdmin(UserFormMixin, QuoteCheckDisplay, VersionedAdminMixin, HistoryAdmin):
     # What an editor triages by, narrow enough to fit a laptop's screen beside the filters:
@@ -418,6 +446,7 @@ class ClaimAdmin(UserFormMixin, QuoteCheckDisplay, VersionedAdminMixin, HistoryA
         "status",
         "verdict",
         "quote_check",
+        "language",
         "topics",
         ("claimant", admin.RelatedOnlyFieldListFilter),
     ]
@@ -433,7 +462,10 @@ class ClaimAdmin(UserFormMixin, QuoteCheckDisplay, VersionedAdminMixin, HistoryA
         "checked_passage",
     ]
     fieldsets = [
-        (None, {"fields": ["quote", "claimant", "source", "said_on", "summary", "topics"]}),
+        (
+            None,
+            {"fields": ["quote", "language", "claimant", "source", "said_on", "summary", "topics"]},
+        ),
         (
             "Quote check",
             {
@@ -462,7 +494,11 @@ class ClaimAdmin(UserFormMixin, QuoteCheckDisplay, VersionedAdminMixin, HistoryA
 
     class Media:
         css = {"all": ["css/admin.css"]}
-        js = ["js/admin-workflow.js"]
+        js = [
+            "js/admin-workflow.js",
+            "vendor/htmx-2.0.11/htmx.min.js",
+            "js/claim-suggestions.js",
+        ]
 
     def view_on_site(self, claim):
         # A draft has no public page yet: editors see its preview instead.
@@ -489,6 +525,7 @@ class ClaimAdmin(UserFormMixin, QuoteCheckDisplay, VersionedAdminMixin, HistoryA
         return fieldsets
 
     def save_model(self, request, obj, form, change):
+        services.fill_languages([obj])
         super().save_model(request, obj, form, change)
         warn_if_the_quote_blocks_publication(request, obj)
 
@@ -573,7 +610,34 @@ class ClaimAdmin(UserFormMixin, QuoteCheckDisplay, VersionedAdminMixin, HistoryA
             self.admin_site.admin_view(self.workflow_view),
             name="claims_claim_workflow",
         )
-        return [step, *super().get_urls()]
+        suggestions = path(
+            "suggestions/",
+            self.admin_site.admin_view(self.suggestions_view),
+            name="claims_claim_suggestions",
+        )
+        return [step, suggestions, *super().get_urls()]
+
+    def suggestions_view(self, request):
+        """The claims closest to a quote an editor is typing (``?quote=``), any status, with
+        their scores: the claim form asks for them as the quote changes (htmx, debounced;
+        static/js/claim-suggestions.js), so a claim said again is recorded as an appearance
+        of the existing one rather than entered twice. ``?exclude=`` leaves out the claim
+        being edited."""
+        if not request.user.has_perm("claims.change_claim"):
+            raise PermissionDenied
+        quote = request.GET.get("quote", "")[:MAX_SUGGESTION_QUOTE].strip()
+        claims = Claim.objects.select_related("verdict", "claimant")
+        exclude = request.GET.get("exclude", "")
+        if exclude.isascii() and exclude.isdigit():
+            claims = claims.exclude(pk=int(exclude))
+        enough = len(matching.content_words(quote)) >= MIN_SUGGESTION_WORDS
+        context = {
+            "quote": quote,
+            "asked": enough,
+            "matches": matching.match_text(quote, claims=claims) if enough else [],
+            "appearance_add_url": appearance_add_url(),
+        }
+        return TemplateResponse(request, "admin/claims/claim/suggestions.html", context)
 
     def workflow_steps(self, request, claim):
         """The buttons for the steps the user may take on ``claim`` now: (label, url, asks

@@ -19,6 +19,7 @@ from django.forms.models import ModelChoiceIterator
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.drainage import set_override
 
+from claims import languages
 from claims.models import Claim, StanceLink, Topic, Verdict
 from sources.models import Actor, Source
 
@@ -37,6 +38,25 @@ def _refused(message, value, code):
     """An error that quotes the value it refuses: as a parameter, since Django and DRF format
     messages with ``%`` (a value such as ``%s`` must not be read as a placeholder)."""
     return ValidationError(f"“%(value)s” {message}", code=code, params={"value": value})
+
+
+class LanguageTagField(forms.CharField):
+    """A BCP 47 language tag (``en``, ``pt-BR``); anything else is refused with the rule."""
+
+    default_validators = [languages.validate_language_tag]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", languages.MAX_LENGTH)
+        super().__init__(*args, **kwargs)
+
+
+class LanguageFilter(filters.CharFilter):
+    """Claims in a language: ``en`` also takes ``en-GB``; ``en-GB`` only ``en-GB``."""
+
+    field_class = LanguageTagField
+
+    def filter(self, qs, value):
+        return qs.in_language(value) if value else qs
 
 
 class IsoDateField(forms.DateField):
@@ -306,6 +326,11 @@ class ClaimFilter(filters.FilterSet):
         empty_label="Any",
         help_text="The id (or, when no other source has it, the slug) of the source the "
         "claim was made in.",
+    )
+    language = LanguageFilter(
+        label="Language",
+        help_text="The quote's language, a BCP 47 tag: en also finds en-GB and en-US; en-GB "
+        "finds only en-GB.",
     )
     stance = NamedChoiceFilter(
         label="Has evidence that",

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from simple_history.models import HistoricalRecords
 
-from claims import rules, sqlite_search
+from claims import languages, rules, sqlite_search
 from claims.cache import bump as bump_public_cache
 from claims.quotes import find_quote
 from sources.concurrency import Versioned
@@ -124,6 +124,14 @@ class ClaimQuerySet(models.QuerySet):
         """Claims the public may see: published ones, and retracted ones, which stay at
         their permanent URL with their correction notice. Drafts and claims in review never."""
         return self.filter(status__in=Claim.PUBLIC_STATUSES)
+
+    def in_language(self, tag):
+        """Claims in the language of ``tag``: "en" gives claims tagged en, en-GB, en-US...;
+        "en-GB" only those tagged en-GB (tags are stored in their usual case)."""
+        tag = languages.normalize(tag)
+        if "-" in tag:
+            return self.filter(language=tag)
+        return self.filter(Q(language=tag) | Q(language__startswith=f"{tag}-"))
 
     def for_cards(self):
         """What a claim card shows (``claims/includes/claim_card.html``): the claim, its
@@ -310,6 +318,13 @@ class Claim(QuoteChecked, Versioned):
     said_on = models.DateField(
         "date said", null=True, blank=True, help_text="Leave empty when unknown."
     )
+    language = models.CharField(
+        max_length=languages.MAX_LENGTH,
+        blank=True,
+        validators=[languages.validate_language_tag],
+        help_text="The quote's language as a BCP 47 tag, e.g. en, es, pt-BR. Leave it blank "
+        "to have it detected from the quote.",
+    )
     topics = models.ManyToManyField(Topic, blank=True, related_name="claims")
     verdict = models.ForeignKey(
         Verdict, on_delete=models.PROTECT, null=True, blank=True, related_name="claims"
@@ -393,6 +408,7 @@ class Claim(QuoteChecked, Versioned):
 
     def clean(self):
         errors = {}
+        self.language = languages.normalize(self.language.strip())
         if not self.quote.strip():
             errors["quote"] = "Enter the exact quote."
         if self.said_on and self.said_on > timezone.localdate():

@@ -17,11 +17,13 @@ From a shell::
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from claims import rules
+from claims import languages, rules
 from claims.models import Appearance, Claim, Counterclaim, StanceLink, Verdict
+from sources.models import Source
 
 # The model attribute behind each material field that lives on the claim's own row.
 _FIELD_ATTNAMES = {
@@ -173,11 +175,33 @@ def review_claim(claim, *, by, correction_note="", minor=False):
     )
 
 
+def fill_languages(claims):
+    """Give each of ``claims`` that has no language tag one: the language its quote is
+    written in (``claims.languages.detect``), or when that cannot be told (a quote of two
+    words) its source's, or the site's. A tag the editor gave is kept. For every door,
+    bulk ones included (``import_claims``, ``generate_data``): one query for the sources."""
+    missing = [claim for claim in claims if not (claim.language or "").strip()]
+    if not missing:
+        return
+    source_languages = dict(
+        Source.objects.filter(pk__in={claim.source_id for claim in missing}).values_list(
+            "pk", "language"
+        )
+    )
+    for claim in missing:
+        claim.language = languages.normalize(
+            languages.detect(claim.quote)
+            or source_languages.get(claim.source_id)
+            or languages.primary(settings.LANGUAGE_CODE)
+        )
+
+
 @transaction.atomic
 def create_claim(*, by, topics=None, **fields):
     """A new claim, always a draft (it becomes public only through the workflow)."""
     claim = Claim(**fields)
     review_claim(claim, by=by)
+    fill_languages([claim])
     claim.full_clean()
     claim.save()
     if topics is not None:
@@ -192,6 +216,7 @@ def change_claim(claim, *, by, correction_note="", minor=False, topics=None, **f
     for name, value in fields.items():
         setattr(claim, name, value)
     change = review_claim(claim, by=by, correction_note=correction_note, minor=minor)
+    fill_languages([claim])
     claim.full_clean()
     claim.save()
     if topics is not None:

@@ -29,6 +29,23 @@ class SearchThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
 
 
+class TextCheckThrottle(SearchThrottle):
+    """Texts checked at ``/check-text/``: each is a search per sentence."""
+
+    scope = "check_text"
+
+    def get_rate(self):
+        return settings.CHECK_TEXT_THROTTLE or None
+
+
+def retry_after(throttle, request, view=None):
+    """Counts ``request`` against ``throttle``; None when it may be served now, else the
+    whole seconds until it may."""
+    if throttle.allow_request(request, view):
+        return None
+    return math.ceil(throttle.wait() or 1)
+
+
 def throttle_searches(view):
     """Answer a search over the rate with a 429 page that says when to come back. Put it
     outside the view's cache decorators: a refusal must not be cached as the page."""
@@ -36,9 +53,9 @@ def throttle_searches(view):
     @functools.wraps(view)
     def throttled_view(request, *args, **kwargs):
         if request.GET.get("q", "").strip():
-            throttle = SearchThrottle()
-            if not throttle.allow_request(request, view):
-                return too_many_searches(request, math.ceil(throttle.wait() or 1))
+            wait = retry_after(SearchThrottle(), request, view)
+            if wait is not None:
+                return too_many_searches(request, wait)
         return view(request, *args, **kwargs)
 
     return throttled_view

@@ -17,6 +17,7 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("methodology/", views.methodology, name="methodology"),
     path("about/", views.about, name="about"),
+    path("check-text/", views.check_text, name="check-text"),
     path("data/", open_data.open_data_page, name="open-data"),
     path("data/<str:name>", open_data.open_data_file, name="open-data-file"),
 ]

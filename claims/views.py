@@ -9,10 +9,11 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import condition, require_safe
+from django.views.decorators.http import condition, require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
+from claims import check_text as text_check
 from claims.cache import public_count, request_generation
 from claims.claimreview import claim_review
 from claims.filters import ClaimFilter
@@ -30,7 +31,7 @@ from claims.models import (
 )
 from claims.pagination import IdsFirstPaginator
 from claims.quotes import mark_passages
-from claims.throttling import throttle_searches
+from claims.throttling import TextCheckThrottle, retry_after, throttle_searches
 from sources.models import Actor, Affiliation, Source
 
 CLAIMS_PER_PAGE = 20
@@ -338,3 +339,38 @@ def methodology(request):
 @public_cache
 def about(request):
     return render(request, "claims/about.html")
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def check_text(request):
+    """Which sentences of a pasted text say what a published fact check checked
+    (``claims.check_text``). Nothing pasted is stored, logged or cached. The form's htmx
+    request gets the results only; without JavaScript the form posts and gets the page."""
+    form = text_check.CheckTextForm(request.POST if request.method == "POST" else None)
+    status, wait, paragraphs = 200, None, None
+    if form.is_bound:
+        wait = retry_after(TextCheckThrottle(), request)
+    if wait is not None:
+        # Refused, with the text kept in the box to send again.
+        form.is_valid()
+        form.add_error(
+            None,
+            f"You have checked many texts in a short time. Please try again "
+            f"in {wait} second{'s' if wait != 1 else ''}.",
+        )
+        status = 429
+    elif form.is_valid():
+        paragraphs = text_check.check(form.cleaned_data["text"])
+    context = {
+        "form": form,
+        "paragraphs": paragraphs,
+        "matched": [s for p in paragraphs or [] for s in p if s.match],
+        "max_length": f"{text_check.MAX_LENGTH:,}",
+    }
+    fragment = request.htmx and not request.htmx.boosted
+    template = "claims/check_text.html" + ("#results" if fragment else "")
+    response = render(request, template, context, status=status)
+    if wait is not None:
+        response["Retry-After"] = str(wait)
+    return response

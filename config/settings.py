@@ -191,6 +191,9 @@ PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
 # Searches of the public claim list per client address, in DRF's syntax ("30/minute"); empty
 # for no limit. Searches served from the public cache do not count (claims/throttling.py).
 SEARCH_THROTTLE = env.str("SEARCH_THROTTLE", default="30/minute")
+# Texts checked at /check-text/ per client address, in the same syntax: each one matches every
+# sentence of up to 20,000 characters, so fewer than searches (claims/check_text.py).
+CHECK_TEXT_THROTTLE = env.str("CHECK_TEXT_THROTTLE", default="10/minute")
 
 # The nightly open-data dump (manage.py export_dump), served at /data/.
 OPEN_DATA_DIR = env.path("OPEN_DATA_DIR", default=BASE_DIR / "open-data")
@@ -329,6 +332,34 @@ REST_KNOX = {
 # look. Tuned on tests/data/claim_matching_pairs.csv (make eval; docs/performance.md).
 CLAIM_MATCH_HIGH = env.float("CLAIM_MATCH_HIGH", default=0.8)
 CLAIM_MATCH_POSSIBLE = env.float("CLAIM_MATCH_POSSIBLE", default=0.6)
+# The languages a claim's language is detected among when an editor leaves it blank
+# (claims/languages.py): ISO 639-1 codes. Fewer languages detect faster, in less memory, and
+# mistake less often; a claim in another language gets its tag from the editor.
+CLAIM_LANGUAGES = env.list(
+    "CLAIM_LANGUAGES",
+    default=[
+        "en",
+        "es",
+        "fr",
+        "de",
+        "pt",
+        "it",
+        "nl",
+        "pl",
+        "ru",
+        "uk",
+        "ar",
+        "fa",
+        "tr",
+        "hi",
+        "zh",
+        "ja",
+        "ko",
+        "vi",
+        "id",
+        "tl",
+    ],
+)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Counterclaim API",

@@ -78,6 +78,7 @@ class Make:
         n = next(_counter)
         kwargs.setdefault("quote", f"Quoted words number {n}.")
         kwargs.setdefault("summary", f"Claim number {n}")
+        kwargs.setdefault("language", "en")  # as claims.services would detect
         if "claimant" not in kwargs:
             kwargs["claimant"] = self.actor()
         if "source" not in kwargs:

@@ -148,6 +148,8 @@ def test_editor_adds_a_source_with_three_claims_and_shares_one_evidence(editor_c
     claims = list(source.claims.order_by("pk"))
     assert len(claims) == 3
     assert all(claim.status == Claim.Status.DRAFT for claim in claims)
+    # The inline has no language field: each quote's is detected, as on every door.
+    assert {claim.language for claim in claims} == {"en"}
     evidence = source.evidence.get()
 
     # On the evidence page, attach it to all three claims.

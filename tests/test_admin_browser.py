@@ -162,3 +162,33 @@ def test_the_workflow_buttons_hold_while_the_form_has_unsaved_edits(editor_page,
     other = "True" if claim.verdict.label != "True" else "False"
     choose(page, "id_verdict", other)  # an autocomplete's choice is an edit too
     assert retract.is_disabled()
+
+
+def test_typing_a_quote_shows_the_claims_already_here_beside_it(editor_page, site):
+    """The demo's claim of HSI agents, typed again in other words: it is suggested, published
+    and scored, with a link to record the new words as an appearance of it; the policy
+    refuses nothing on the way (htmx is set to add no inline style)."""
+    page = editor_page
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    said = Claim.objects.get(quote__startswith="Many jurisdictions continue to refuse")
+    page.goto(f"{site}/admin/claims/claim/add/")
+    typed = (
+        "Many jurisdictions still refuse to work with HSI because of the politics of immigration"
+    )
+    page.locator("#id_quote").press_sequentially(typed, delay=10)
+    suggestion = page.locator("#quote-suggestions .suggestion").first
+    suggestion.wait_for()
+    assert said.summary in suggestion.inner_text()
+    assert "Published" in suggestion.inner_text()
+    assert re.search(r"score (0\.\d\d|1\.00)", suggestion.inner_text())
+    link = suggestion.get_by_role("link", name="Record as an appearance")
+    href = link.get_attribute("href")
+    assert href.startswith(f"/admin/claims/appearance/add/?claim={said.pk}&quote=Many%20")
+    page.screenshot(path=ARTIFACTS / "admin-claim-suggestions-1280.png")
+    assert refused == []

@@ -39,7 +39,7 @@ def test_response_has_google_shape(api_client, claims, settings):
     assert review["title"] == said.summary
     assert review["reviewDate"] == said.published_at.strftime("%Y-%m-%dT%H:%M:%SZ")
     assert review["textualRating"] == "False"
-    assert review["languageCode"] == "en-us"
+    assert review["languageCode"] == "en"
 
 
 def test_pages_with_tokens_and_offset(api_client, claims):

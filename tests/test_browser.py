@@ -360,3 +360,62 @@ def test_refusals_and_two_factor_setup_read_well(browser, site, settings, django
     other.screenshot(path=ARTIFACTS / "lockout-390.png", full_page=True)
     context.close()
     assert {name: found for name, found in failures.items() if found} == {}
+
+
+CHECKED_TEXT = (
+    "The mayor spoke at length on Tuesday. Our employees are being protested, threatened and "
+    "unfairly attacked, she said.\n\nShe added that many jurisdictions continue to refuse to "
+    "work with HSI because of a perceived linkage to the politics of civil immigration. The "
+    "weather was lovely and the crowd was large."
+)
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_check_text_marks_the_checked_sentences_and_reads_well(browser, site, javascript):
+    """A reader pastes a speech: with htmx the results replace the form in place, without
+    JavaScript the form posts; either way two sentences are marked and linked, and the page
+    has no axe violations on a desktop or a phone."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    for width in (1280, 390):
+        context = browser.new_context(
+            viewport={"width": width, "height": 900}, java_script_enabled=javascript
+        )
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(f"{site}/")
+        page.get_by_role("link", name="Check a text").click()
+        page.get_by_label("Text to check").fill(CHECKED_TEXT)
+        page.get_by_role("button", name="Check the text").click()
+        page.wait_for_selector(".check-results")
+        assert page.locator(".checked-text mark").count() == 2
+        assert page.get_by_role("heading", name="2 sentences fact-checked").is_visible()
+        assert page.locator(".match-list a[href^='/claims/']").count() == 2
+        assert page.get_by_label("Text to check").input_value() == CHECKED_TEXT
+        assert page.url.endswith("/check-text/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=ARTIFACTS / f"check-text-{width}.png", full_page=True)
+        if javascript:  # axe runs as a script
+            context.close()
+            context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
+            page = context.new_page()
+            page.goto(f"{site}/check-text/")
+            page.get_by_label("Text to check").fill(CHECKED_TEXT)
+            page.get_by_role("button", name="Check the text").click()
+            page.wait_for_selector(".check-results")
+            assert axe_violations(page) == []
+        context.close()
+
+
+def test_check_text_over_the_rate_says_so_in_place_with_the_text_kept(browser, site, settings):
+    settings.CHECK_TEXT_THROTTLE = "1/minute"
+    page = browser.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{site}/check-text/")
+    page.get_by_label("Text to check").fill(CHECKED_TEXT)
+    page.get_by_role("button", name="Check the text").click()
+    page.wait_for_selector(".check-results")
+    page.get_by_label("Text to check").fill(CHECKED_TEXT + " One more.")
+    page.get_by_role("button", name="Check the text").click()
+    page.get_by_role("alert").filter(has_text="Please try again in").wait_for()
+    assert page.get_by_label("Text to check").input_value() == CHECKED_TEXT + " One more."
+    assert page.locator(".check-results").count() == 0

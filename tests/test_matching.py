@@ -122,3 +122,21 @@ def test_best_first_and_at_most_five(make):
 def test_one_result_per_text_in_order(transfers, safe_water):
     results = match_texts(["The city's tap water is safe to drink.", "", QUOTE])
     assert [[m.claim for m in matches] for matches in results] == [[safe_water], [], [transfers]]
+
+
+def test_the_evaluation_pairs_split_by_claim_into_development_and_held_out():
+    import csv
+    from collections import Counter
+
+    from claims.management.commands.eval_matching import DATA, split
+
+    with open(DATA / "claim_matching_pairs.csv", newline="") as rows:
+        pairs = list(csv.DictReader(rows))
+    sets = {}
+    for pair in pairs:
+        sets.setdefault(pair["claim"], set()).add(split(pair))
+    assert all(len(found) == 1 for found in sets.values())  # a claim's pairs stay together
+    counts = Counter((split(pair), pair["label"]) for pair in pairs)
+    held_out = counts["held-out", "same"] + counts["held-out", "different"]
+    assert 0.25 <= held_out / len(pairs) <= 0.4
+    assert min(counts.values()) >= 20  # both labels in both sets

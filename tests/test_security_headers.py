@@ -2,7 +2,9 @@
 the admin, the API and its docs, feeds, errors, cache hits. The browser test
 (tests/test_browser.py) checks that nothing on those pages is refused by the policy."""
 
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -76,10 +78,17 @@ def test_api_docs_have_no_inline_script_or_style(client):
     assert b"SwaggerUIBundle(" in script.content
 
 
-def test_pages_turn_off_htmx_inline_indicator_styles(client):
-    assert """<meta name="htmx-config" content='{"includeIndicatorStyles": false}'>""" in (
-        client.get("/").content.decode()
-    )
+def htmx_config(page):
+    return json.loads(re.search(r"<meta name=\"htmx-config\" content='([^']*)'>", page)[1])
+
+
+def test_pages_turn_off_htmx_inline_indicator_styles(client, editor):
+    assert htmx_config(client.get("/").content.decode())["includeIndicatorStyles"] is False
+    # The admin's claim form uses htmx too (its similar-claims suggestions).
+    client.force_login(editor)
+    page = client.get("/admin/claims/claim/add/").content.decode()
+    assert htmx_config(page)["includeIndicatorStyles"] is False
+    assert page.index('name="htmx-config"') < page.index("htmx.min.js")
 
 
 def test_report_only_sends_the_same_policy_without_enforcing_it(client, settings):

@@ -20,6 +20,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from claims import languages
 from claims.api.pagination import page_size_field
 from claims.claimreview import page_url, reviewable
 from claims.filters import MAX_QUERY_LENGTH
@@ -63,9 +64,10 @@ class FactCheckQuerySerializer(serializers.Serializer):
     )
     languageCode = serializers.CharField(
         required=False,
-        max_length=35,
-        help_text='BCP-47 language of the reviews, e.g. "en-US"; only the language is '
-        "compared, not the region.",
+        max_length=languages.MAX_LENGTH,
+        validators=[languages.validate_language_tag],
+        help_text='BCP-47 language of the claims, e.g. "es" or "en-US"; only the language is '
+        'compared, not the region ("en-US" also finds claims tagged en or en-GB).',
     )
     reviewPublisherSiteFilter = serializers.CharField(
         required=False,
@@ -129,7 +131,8 @@ class FactCheckReviewSerializer(serializers.Serializer):
         return _timestamp(claim.published_at)
 
     def get_languageCode(self, claim) -> str:
-        return settings.LANGUAGE_CODE
+        # A claim's review is in the claim's language, as Google's results give it.
+        return claim.language
 
 
 class FactCheckClaimSerializer(serializers.Serializer):
@@ -181,7 +184,7 @@ class FactCheckSearchView(GenericAPIView):
                                     "title": "The agency says its facilities are safe",
                                     "reviewDate": "2025-06-03T09:30:00Z",
                                     "textualRating": "False",
-                                    "languageCode": "en-us",
+                                    "languageCode": "en",
                                 }
                             ],
                         }
@@ -197,9 +200,8 @@ class FactCheckSearchView(GenericAPIView):
         params.is_valid(raise_exception=True)
         params = params.validated_data
         claims = self.get_queryset()
-        language = params.get("languageCode", "").split("-")[0].lower()
-        if language and language != settings.LANGUAGE_CODE.split("-")[0].lower():
-            claims = claims.none()
+        if params.get("languageCode"):
+            claims = claims.in_language(languages.primary(params["languageCode"]))
         site = params.get("reviewPublisherSiteFilter", "").strip().lower().removeprefix("www.")
         if site and site != site_domain(request):
             claims = claims.none()

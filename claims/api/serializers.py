@@ -224,6 +224,7 @@ class ClaimSerializer(QuoteCheckedSerializer, serializers.ModelSerializer):
             "url",
             "page_url",
             "quote",
+            "language",
             "summary",
             "claimant",
             "source",
@@ -313,6 +314,7 @@ class ClaimWriteSerializer(
         model = Claim
         fields = [
             "quote",
+            "language",
             "summary",
             "claimant",
             "source",

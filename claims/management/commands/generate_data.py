@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from claims import rules
+from claims import rules, services
 from claims.cache import bump as bump_public_cache
 from claims.management.progress import Progress
 from claims.models import (
@@ -276,6 +276,7 @@ class Command(BaseCommand):
                 for status in rng.choices(statuses, status_weights, k=size)
             ]
             with transaction.atomic():
+                services.fill_languages(rows)
                 rows = bulk_insert(Claim, rows)
                 topic_links, links, history, notices, answers = [], [], [], [], {}
                 for claim in rows:
@@ -341,6 +342,10 @@ class Command(BaseCommand):
         return Claim(
             quote=quote,
             summary=summary,
+            # Invented words strung with English ones: tagged English, as an editor would,
+            # rather than detected (a few would read as Tagalog or German, and detecting a
+            # million quotes would cost minutes: docs/performance.md).
+            language="en",
             slug=slugify(summary)[:80].strip("-") or "claim",
             claimant=rng.choice(actors),
             source_id=rng.choice(sources),

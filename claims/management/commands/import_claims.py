@@ -36,7 +36,7 @@ from django.db import DatabaseError, transaction
 from django.utils.text import Truncator, slugify
 from simple_history.utils import bulk_create_with_history
 
-from claims import matching, services
+from claims import languages, matching, services
 from claims.api.renderers import FORMULA_PREFIXES
 from claims.cache import bump as bump_public_cache
 from claims.management.progress import Progress
@@ -75,6 +75,7 @@ class Row:
     verdict: Verdict
     ruling: str
     topics: list = field(default_factory=list)
+    language: str = ""  # blank: detected (claims.services.fill_languages)
 
 
 @dataclass
@@ -401,6 +402,7 @@ class Command(BaseCommand):
             verdict=verdict,
             ruling=_text(record.get("ruling")),
             topics=[name.strip() for name in _text(record.get("topics")).split(";") if name],
+            language=_text(record.get("language")),
         )
 
     def parse_claimreview(self, line, review):
@@ -432,6 +434,7 @@ class Command(BaseCommand):
                 scale=(rating.get("worstRating"), rating.get("bestRating")),
             ),
             ruling=_text(review.get("reviewBody")),
+            language=_text(item.get("inLanguage") or review.get("inLanguage")),
         )
 
     def verdict(self, *, label="", rating=None, scale=(None, None)):
@@ -469,7 +472,13 @@ class Command(BaseCommand):
                 raise Rejected(
                     f"source URL is not a web address (http or https): {row.source_url!r}"
                 ) from None
-        claim = Claim(quote=row.quote, summary=row.summary, said_on=row.said_on, ruling=row.ruling)
+        claim = Claim(
+            quote=row.quote,
+            summary=row.summary,
+            said_on=row.said_on,
+            ruling=row.ruling,
+            language=row.language,
+        )
         try:
             claim.full_clean(
                 exclude=["claimant", "source", "slug"],
@@ -579,12 +588,14 @@ class Command(BaseCommand):
                 said_on=row.said_on,
                 verdict=row.verdict,
                 ruling=row.ruling,
+                language=languages.normalize(row.language),
             )
             claims.append(claim)
             for name in row.topics:
                 if name not in known["topics"]:
                     known["topics"][name] = Topic.objects.create(name=name[:100])
                 links.append(Claim.topics.through(claim=claim, topic=known["topics"][name]))
+        services.fill_languages(claims)
         bulk_insert(Claim, claims)
         for claim in claims:
             known["claims"][claim.claimant_id, claim.quote] = claim.pk

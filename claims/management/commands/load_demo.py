@@ -134,10 +134,15 @@ class Command(BaseCommand):
         verdicts = {verdict.slug: verdict for verdict in Verdict.objects.all()}
         claims = {}
         for row in data["claims"]:
+            # Its language as the data gives it, or as every other door detects it.
+            said = Claim(quote=row["quote"], source=sources[row["source"]])
+            said.language = row.get("language", "")
+            services.fill_languages([said])
             claim, new = Claim.objects.get_or_create(
                 quote=row["quote"],
                 claimant=actors[row["claimant"]],
                 defaults={
+                    "language": said.language,
                     "source": sources[row["source"]],
                     "said_on": _date(row.get("said_on")),
                     "summary": row["summary"],
