@@ -35,7 +35,7 @@ def detect_languages(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0016_search_phrases_and_accents'),
+        ('claims', '0017_appearances'),
     ]
 
     operations = [
