@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "sources",
     "claims",
     "tokens",
+    "reader_requests",
 ]
 
 MIDDLEWARE = [
@@ -191,6 +192,18 @@ PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
 # Searches of the public claim list per client address, in DRF's syntax ("30/minute"); empty
 # for no limit. Searches served from the public cache do not count (claims/throttling.py).
 SEARCH_THROTTLE = env.str("SEARCH_THROTTLE", default="30/minute")
+
+# Readers' requests (reader_requests/): check requests and error reports. Submissions per client
+# address (config/client_ip.py), in DRF's syntax ("5/hour"), pages and API together; empty for
+# no limit. READER_REQUEST_CHALLENGE: the ALTCHA proof of work each submission must carry
+# (off only for trials); READER_REQUEST_CHALLENGE_WORK: at most how many hashes it takes
+# (half that on average; well under a second in a browser at the default). Emails and
+# addresses are removed READER_REQUEST_RETENTION_DAYS after a request
+# was sent (manage.py purge_request_personal_data; docs/deploy.md).
+READER_REQUEST_THROTTLE = env.str("READER_REQUEST_THROTTLE", default="5/hour")
+READER_REQUEST_CHALLENGE = env.bool("READER_REQUEST_CHALLENGE", default=True)
+READER_REQUEST_CHALLENGE_WORK = env.int("READER_REQUEST_CHALLENGE_WORK", default=50_000)
+READER_REQUEST_RETENTION_DAYS = env.int("READER_REQUEST_RETENTION_DAYS", default=90)
 
 # The nightly open-data dump (manage.py export_dump), served at /data/.
 OPEN_DATA_DIR = env.path("OPEN_DATA_DIR", default=BASE_DIR / "open-data")
