@@ -305,6 +305,7 @@ class ReportedErrorForm(forms.ModelForm):
     def save(self, commit=True):
         report, data = self.instance, self.cleaned_data
         user = getattr(self, "user", None)
+        self.save_m2m = lambda: None  # nothing many-to-many; the admin calls it after
         if not self.has_changed():
             return report
         if data["status"] == ReportedError.Status.CORRECTED:
