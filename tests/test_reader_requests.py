@@ -3,6 +3,7 @@ protection on every door (page and API), editors' triage and its rules, the publ
 the retention of personal data."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,8 +13,7 @@ from django.utils import timezone
 
 from claims.models import Claim
 from reader_requests import spam
-from reader_requests.models import CLAIM_TEXT_MAX
-from reader_requests.models import CheckRequest, ReportedError
+from reader_requests.models import CLAIM_TEXT_MAX, CheckRequest, ReportedError
 from tests.conftest import token_client
 
 pytestmark = pytest.mark.django_db
@@ -308,7 +308,7 @@ def test_personal_data_is_removed_after_the_retention_period(make, settings):
     report = ReportedError.objects.create(
         claim=make.claim(), what_is_wrong="x", source="y", email="r@example.org", created_at=old
     )
-    call_command("purge_request_personal_data", stdout=open("/dev/null", "w"))
+    call_command("purge_request_personal_data", stdout=StringIO())
     stale.refresh_from_db(), fresh.refresh_from_db(), report.refresh_from_db()
     assert (stale.email, stale.client_ip) == ("", None)
     assert stale.personal_data_removed_at is not None
