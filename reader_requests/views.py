@@ -136,7 +136,9 @@ def request_list(request):
         .with_askers()
         .with_public_claim()
         .select_related("claim")
-        .only("claim_text", "status", "created_at", "public_reason", "claim__slug")
+        .only(
+            "claim_text", "status", "created_at", "public_reason", "claim__slug", "claim__summary"
+        )
         .order_by("-created_at", "-id")
     )
     accepted = Q(status=CheckRequest.Status.ACCEPTED)
