@@ -204,6 +204,8 @@ READER_REQUEST_THROTTLE = env.str("READER_REQUEST_THROTTLE", default="5/hour")
 READER_REQUEST_CHALLENGE = env.bool("READER_REQUEST_CHALLENGE", default=True)
 READER_REQUEST_CHALLENGE_WORK = env.int("READER_REQUEST_CHALLENGE_WORK", default=50_000)
 READER_REQUEST_RETENTION_DAYS = env.int("READER_REQUEST_RETENTION_DAYS", default=90)
+if READER_REQUEST_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("READER_REQUEST_RETENTION_DAYS must be at least 1.")
 
 # The nightly open-data dump (manage.py export_dump), served at /data/.
 OPEN_DATA_DIR = env.path("OPEN_DATA_DIR", default=BASE_DIR / "open-data")

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from claims.matching import match_text
 from claims.models import Claim
-from claims.throttling import SearchThrottle, too_many_searches
+from claims.throttling import SearchThrottle
 from config.client_ip import client_ip
 from reader_requests import spam
 from reader_requests.forms import CONSENT, CheckRequestForm, ReportedErrorForm
@@ -83,11 +83,13 @@ def ask(request):
 def ask_matches(request):
     """The fragment of matching fact checks for the text typed so far (htmx). Rate-limited
     like the site's search, which it runs."""
-    throttle = SearchThrottle()
-    if not throttle.allow_request(request, None):
-        return too_many_searches(request, int(throttle.wait() or 1))
-    matches = _matches(request.GET.get("claim_text"))
-    return render(request, "reader_requests/ask.html#matches", {"matches": matches})
+    context = {"matches": None}
+    if SearchThrottle().allow_request(request, None):
+        context["matches"] = _matches(request.GET.get("claim_text"))
+    else:
+        # A 200 that says so: an error page would replace the form and what was typed.
+        context["throttled"] = True
+    return render(request, "reader_requests/ask.html#matches", context)
 
 
 @never_cache

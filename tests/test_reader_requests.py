@@ -71,6 +71,15 @@ def test_the_form_shows_matching_fact_checks_with_and_without_javascript(client,
     assert not CheckRequest.objects.exists()
 
 
+def test_looking_up_matches_too_often_says_so_and_keeps_the_form(client, settings):
+    settings.SEARCH_THROTTLE = "1/minute"
+    url = reverse("reader_requests:ask-matches")
+    assert client.get(url, {"claim_text": "first words"}).status_code == 200
+    again = client.get(url, {"claim_text": "more words"}, HTTP_HX_REQUEST="true")
+    assert again.status_code == 200 and "HX-Redirect" not in again
+    assert "looked up a lot" in again.content.decode()
+
+
 def test_refusals_are_friendly_and_keep_what_was_typed(client, settings):
     cases = {
         "honeypot": ask_data(client, website="http://spam.example"),
