@@ -393,4 +393,10 @@ admin.site.unregister(Claim)
 
 @admin.register(Claim)
 class ClaimWithReportsAdmin(ClaimAdmin):
-    inlines = [*ClaimAdmin.inlines, ReportedErrorInline]
+    def get_inlines(self, request, obj):
+        # Only where readers reported something: most claims have no reports, and an empty
+        # section would ask the editor to scroll past it.
+        inlines = super().get_inlines(request, obj)
+        if obj is not None and obj.reported_errors.exists():
+            inlines = [*inlines, ReportedErrorInline]
+        return inlines

@@ -187,18 +187,28 @@ class CheckRequest(PersonalData):
     @classmethod
     @transaction.atomic
     def group(cls, requests):
-        """Make every request of ``requests`` a duplicate of the first one sent (its group
-        too, if it is already a duplicate). Returns the request that stands for the group."""
-        requests = sorted(requests, key=lambda request: (request.created_at, request.pk))
-        if len(requests) < 2:
-            raise ValidationError("Choose at least two requests to group.")
-        primary = requests[0]
-        while primary.duplicate_of_id:
-            primary = primary.duplicate_of
-        members = [request.pk for request in requests if request.pk != primary.pk]
-        cls.objects.filter(Q(pk__in=members) | Q(duplicate_of__in=members)).exclude(
-            pk=primary.pk
-        ).update(duplicate_of=primary)
+        """Group ``requests`` (and the groups they belong to) as one request: the one an
+        editor already decided on, otherwise the first one sent. Refused when two of them
+        were decided (each has its own public answer). Returns the request that stands for
+        the group."""
+        roots = {}
+        for request in requests:
+            while request.duplicate_of_id:
+                request = request.duplicate_of
+            roots[request.pk] = request
+        if len(roots) < 2:
+            raise ValidationError("Choose at least two requests that are not grouped already.")
+        decided = [root for root in roots.values() if root.status != cls.Status.NEW]
+        if len(decided) > 1:
+            raise ValidationError(
+                "More than one of these requests was decided on already; group only "
+                "undecided requests with a decided one."
+            )
+        primary = decided[0] if decided else min(roots.values(), key=lambda r: (r.created_at, r.pk))
+        others = [pk for pk in roots if pk != primary.pk]
+        cls.objects.filter(Q(pk__in=others) | Q(duplicate_of__in=others)).update(
+            duplicate_of=primary
+        )
         bump_public_cache()
         return primary
 

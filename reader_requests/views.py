@@ -122,8 +122,9 @@ def sent(request):
     """Thanks, after a check request (``?kind=check``) or an error report (``?kind=error``, with
     the claim to go back to)."""
     claim = None
-    if request.GET.get("kind") == "error":
-        claim = Claim.objects.published().filter(pk=request.GET.get("claim") or 0).first()
+    pk = request.GET.get("claim", "")
+    if request.GET.get("kind") == "error" and pk.isdecimal():
+        claim = Claim.objects.published().filter(pk=int(pk)).first()
     return render(request, "reader_requests/sent.html", {"claim": claim})
 
 

@@ -167,6 +167,15 @@ def test_grouping_counts_one_request_with_every_asker(asked, make, editor):
     with pytest.raises(ValidationError):
         second.refresh_from_db()
         second.decline("No.", by=editor)  # decide on the group's request
+    # A request grouped with a decided one joins its answer; two decided ones stay apart.
+    decided = asked()
+    decided.decline("An opinion.", by=editor)
+    assert CheckRequest.group([first, decided]) == decided
+    assert CheckRequest.objects.with_askers().get(pk=decided.pk).askers == 4
+    other = asked()
+    other.decline("Another opinion.", by=editor)
+    with pytest.raises(ValidationError):
+        CheckRequest.group([decided, other])
 
 
 def test_accepting_makes_a_draft_claim_through_the_editorial_rules(asked, make, editor):
@@ -294,6 +303,16 @@ def test_reports_are_only_taken_for_public_claims_and_with_the_same_limits(clien
     assert response.status_code == 400
     assert "Give us a source" in response.content.decode()
     assert not ReportedError.objects.exists()
+
+
+def test_the_thanks_page_takes_any_address(client, make):
+    claim = make.claim()
+    page = client.get("/requests/sent/", {"kind": "error", "claim": claim.pk})
+    assert claim.get_absolute_url() in page.content.decode()
+    for claim_id in ("abc", "", "99999999999999999999"):
+        assert (
+            client.get("/requests/sent/", {"kind": "error", "claim": claim_id}).status_code == 200
+        )
 
 
 def test_no_change_needs_a_reason(make, editor):
