@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "sources",
     "claims",
     "tokens",
+    "reader_requests",
 ]
 
 MIDDLEWARE = [
@@ -194,6 +195,20 @@ SEARCH_THROTTLE = env.str("SEARCH_THROTTLE", default="30/minute")
 # Texts checked at /check-text/ per client address, in the same syntax: each one matches every
 # sentence of up to 20,000 characters, so fewer than searches (claims/check_text.py).
 CHECK_TEXT_THROTTLE = env.str("CHECK_TEXT_THROTTLE", default="10/minute")
+
+# Readers' requests (reader_requests/): check requests and error reports. Submissions per client
+# address (config/client_ip.py), in DRF's syntax ("5/hour"), pages and API together; empty for
+# no limit. READER_REQUEST_CHALLENGE: the ALTCHA proof of work each submission must carry
+# (off only for trials); READER_REQUEST_CHALLENGE_WORK: at most how many hashes it takes
+# (half that on average; well under a second in a browser at the default). Emails and
+# addresses are removed READER_REQUEST_RETENTION_DAYS after a request
+# was sent (manage.py purge_request_personal_data; docs/deploy.md).
+READER_REQUEST_THROTTLE = env.str("READER_REQUEST_THROTTLE", default="5/hour")
+READER_REQUEST_CHALLENGE = env.bool("READER_REQUEST_CHALLENGE", default=True)
+READER_REQUEST_CHALLENGE_WORK = env.int("READER_REQUEST_CHALLENGE_WORK", default=50_000)
+READER_REQUEST_RETENTION_DAYS = env.int("READER_REQUEST_RETENTION_DAYS", default=90)
+if READER_REQUEST_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("READER_REQUEST_RETENTION_DAYS must be at least 1.")
 
 # The nightly open-data dump (manage.py export_dump), served at /data/.
 OPEN_DATA_DIR = env.path("OPEN_DATA_DIR", default=BASE_DIR / "open-data")

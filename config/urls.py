@@ -62,6 +62,7 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api_docs.html"),
         name="api-docs",
     ),
+    path("", include("reader_requests.urls")),
     path("", include("claims.urls")),
 ]
 if settings.BENCH:

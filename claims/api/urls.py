@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 from claims.api import views
 from claims.api.factcheck import FactCheckSearchView
 from claims.api.match import ClaimMatchView
+from reader_requests.api import CheckRequestViewSet
 from tokens.api import ApiTokenViewSet
 
 app_name = "api"
@@ -19,6 +20,7 @@ router.register("topics", views.TopicViewSet, basename="topic")
 router.register("verdicts", views.VerdictViewSet, basename="verdict")
 router.register("corrections", views.CorrectionViewSet, basename="correction")
 router.register("tokens", ApiTokenViewSet, basename="token")
+router.register("requests", CheckRequestViewSet, basename="checkrequest")
 
 urlpatterns = [
     # The colon is a literal in the path, as in Google's API.
