@@ -15,8 +15,6 @@ urlpatterns = [
     path("sources/<int:pk>/", views.source_detail, name="source-no-slug"),
     path("sources/<int:pk>/<str:slug>/", views.source_detail, name="source"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
-    path("methodology/", views.methodology, name="methodology"),
-    path("about/", views.about, name="about"),
     path("data/", open_data.open_data_page, name="open-data"),
     path("data/<str:name>", open_data.open_data_file, name="open-data-file"),
 ]

@@ -193,7 +193,9 @@ def _claim_page(request, claims, pk, *, preview=False):
         "checked": checked,
         "reviewed": reviewed,
         "canonical_url": canonical_url,
-        "claim_review": None if preview else claim_review(claim, request),
+        "claim_review": None
+        if preview
+        else claim_review(claim, request, byline=(checked, reviewed)),
     }
     return claim, render(request, "claims/claim_detail.html", context)
 
@@ -317,15 +319,3 @@ def topic_detail(request, slug):
     claims = _published().filter(topics=topic).for_cards().order_by("-published_at", "-id")
     page = IdsFirstPaginator(claims, CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "claims/topic_detail.html", {"topic": topic, "page": page})
-
-
-@require_safe
-@public_cache
-def methodology(request):
-    return render(request, "claims/methodology.html", {"verdicts": Verdict.objects.all()})
-
-
-@require_safe
-@public_cache
-def about(request):
-    return render(request, "claims/about.html")

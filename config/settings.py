@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "sources",
     "claims",
     "tokens",
+    "trust",
+    "embeds",
 ]
 
 MIDDLEWARE = [
