@@ -169,7 +169,7 @@ class LanguageClaimsFeed(LatestClaimsFeed):
 
 
 def language_name(code):
-    """"English (en)" for a tag Django knows, the tag itself otherwise."""
+    """ "English (en)" for a tag Django knows, the tag itself otherwise."""
     try:
         return f"{get_language_info(code.lower())['name']} ({code})"
     except KeyError:

@@ -3,11 +3,14 @@
 ...): a draft or a claim in review, or anything known only from one, can reach no page, list,
 feed or count."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import condition, require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -193,6 +196,9 @@ def _claim_page(request, claims, pk, *, preview=False):
         "checked": checked,
         "reviewed": reviewed,
         "canonical_url": canonical_url,
+        "oembed_url": request.build_absolute_uri(
+            f"{reverse('embeds:oembed')}?{urlencode({'url': canonical_url, 'format': 'json'})}"
+        ),
         "claim_review": None
         if preview
         else claim_review(claim, request, byline=(checked, reviewed)),

@@ -26,7 +26,7 @@ feeds = (
         path("claimants/<slug:slug>/", ActorClaimsFeed(), name="actor"),
         path("corrections/", CorrectionsFeed(), name="corrections"),
         path("verdict/<slug:slug>/", VerdictClaimsFeed(), name="verdict"),
-        path("language/<slug:code>/", LanguageClaimsFeed(), name="language"),
+        path("language/<str:code>/", LanguageClaimsFeed(), name="language"),
     ],
     "feeds",
 )
