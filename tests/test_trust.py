@@ -275,3 +275,17 @@ def test_fact_checkers_cannot_edit_the_organization_pages(client, checker):
     )
     assert response.status_code == 403
     assert Page.objects.get(kind="about").title != "Hacked"
+
+
+def test_stored_links_are_web_addresses_on_every_door(client):
+    funder = Funder(name="F", year=2026, amount=1, currency="EUR", url="javascript:alert(1)")
+    with pytest.raises(ValidationError, match="web address"):
+        funder.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        funder.save()
+    organization = Organization.current()
+    organization.logo = "ftp://example.org/logo.png"
+    with pytest.raises(ValidationError, match="web address"):
+        organization.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        organization.save()

@@ -12,6 +12,9 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import slugify
 
+from sources.models import web_address
+from sources.validators import validate_web_url
+
 
 class Organization(models.Model):
     """The publisher of the fact checks: one row (pk 1), made by a migration. Its name, URL
@@ -19,10 +22,16 @@ class Organization(models.Model):
     (``SITE_NAME``, the site's own address)."""
 
     name = models.CharField(max_length=200, blank=True, help_text="Empty: the SITE_NAME setting.")
-    url = models.URLField("web address", blank=True, help_text="Empty: this site's home page.")
+    url = models.URLField(
+        "web address",
+        blank=True,
+        validators=[validate_web_url],
+        help_text="Empty: this site's home page.",
+    )
     logo = models.URLField(
         "logo address",
         blank=True,
+        validators=[validate_web_url],
         help_text="An image of the logo (at least 112 by 112 pixels), for ClaimReview and search "
         "engines.",
     )
@@ -36,7 +45,15 @@ class Organization(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=Q(pk=1), name="organization_single_row")]
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="organization_single_row"),
+            models.CheckConstraint(
+                condition=Q(url="") | web_address("url"), name="organization_url_web_address"
+            ),
+            models.CheckConstraint(
+                condition=Q(logo="") | web_address("logo"), name="organization_logo_web_address"
+            ),
+        ]
 
     def __str__(self):
         return self.display_name
@@ -92,7 +109,7 @@ class Funder(models.Model):
     still listed with a range)."""
 
     name = models.CharField(max_length=200)
-    url = models.URLField("web address", blank=True)
+    url = models.URLField("web address", blank=True, validators=[validate_web_url])
     year = models.PositiveSmallIntegerField()
     amount = models.DecimalField(
         max_digits=14, decimal_places=2, help_text="The amount, or the low end of a range."
@@ -120,6 +137,9 @@ class Funder(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(currency__regex=r"^[A-Z]{3}$"), name="funder_currency_code"
+            ),
+            models.CheckConstraint(
+                condition=Q(url="") | web_address("url"), name="funder_url_web_address"
             ),
         ]
 
