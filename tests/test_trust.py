@@ -289,3 +289,16 @@ def test_stored_links_are_web_addresses_on_every_door(client):
         organization.full_clean()
     with pytest.raises(IntegrityError), transaction.atomic():
         organization.save()
+
+
+@pytest.mark.parametrize("model", ["organization", "page", "funder", "staffprofile"])
+def test_editors_open_every_trust_admin_page(client, editor, model):
+    client.force_login(editor)
+    assert client.get(reverse(f"admin:trust_{model}_changelist")).status_code == 200
+    row = {
+        "organization": Organization.current,
+        "page": lambda: Page.objects.first(),
+        "funder": lambda: Funder.objects.create(name="F", year=2026, amount=1, currency="EUR"),
+        "staffprofile": lambda: StaffProfile.objects.create(user=editor, name="Ed"),
+    }[model]()
+    assert client.get(reverse(f"admin:trust_{model}_change", args=[row.pk])).status_code == 200

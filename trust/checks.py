@@ -25,9 +25,8 @@ def trust_pages_filled(app_configs=None, databases=None, **kwargs):
         return []  # not migrated yet: `migrate` makes the pages
     warnings = [
         checks.Warning(
-            f"The {label} page is empty.",
-            hint=f"Write it in the admin (Organization and staff > Pages), or {kind}/ shows "
-            "readers a blank page.",
+            f"The {label} page (/{kind}/) has no text.",
+            hint="Write it in the admin: Organization and staff > Pages.",
             obj=f"trust.Page[{kind}]",
             id="trust.W001",
         )
