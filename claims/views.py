@@ -3,6 +3,7 @@
 ...): a draft or a claim in review, or anything known only from one, can reach no page, list,
 feed or count."""
 
+import re
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import permission_required
@@ -36,6 +37,7 @@ from claims.throttling import throttle_searches
 from sources.models import Actor, Affiliation, Source
 
 CLAIMS_PER_PAGE = 20
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
 # Public pages may be kept by browsers and shared caches for a short while; claim pages are
 # revalidated cheaply with their ETag.
 public_cache = cache_control(public=True, max_age=60)
@@ -196,6 +198,7 @@ def _claim_page(request, claims, pk, *, preview=False):
         "checked": checked,
         "reviewed": reviewed,
         "canonical_url": canonical_url,
+        "language_feed": language_feed(claim.source.language),
         "oembed_url": request.build_absolute_uri(
             f"{reverse('embeds:oembed')}?{urlencode({'url': canonical_url, 'format': 'json'})}"
         ),
@@ -204,6 +207,14 @@ def _claim_page(request, claims, pk, *, preview=False):
         else claim_review(claim, request, byline=(checked, reviewed)),
     }
     return claim, render(request, "claims/claim_detail.html", context)
+
+
+def language_feed(language):
+    """The address of the feed of claims in ``language`` (``claims.feeds.LanguageClaimsFeed``),
+    or "" for a language that is no IETF tag (a source's language is free text)."""
+    if not LANGUAGE_TAG.fullmatch(language):
+        return ""
+    return reverse("feeds:language", args=[language.lower()])
 
 
 @require_safe

@@ -183,3 +183,9 @@ def test_feeds_are_linked_from_the_methodology_and_claim_pages(client, make):
         assert f'<tr id="verdict-{verdict.slug}">' in methodology
     page = client.get(claim.get_absolute_url()).content.decode()
     assert 'href="/feeds/verdict/false/"' in page and 'href="/feeds/language/es/"' in page
+
+
+def test_a_source_language_that_is_no_tag_gets_no_feed_link(client, make):
+    claim = make.claim(source=make.source(language="en/../x"))
+    page = client.get(claim.get_absolute_url()).content.decode()
+    assert "/feeds/language/" not in page and 'href="/feeds/verdict/false/"' in page
