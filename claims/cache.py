@@ -20,7 +20,11 @@ from django.http import HttpResponse
 from django.utils.cache import get_cache_key, learn_cache_key
 
 GENERATION_KEY = "public-cache-generation"
-CACHED_APPS = ("claims", "sources")
+CACHED_APPS = ("claims", "sources", "trust")
+# What a view asks of the middleware outside this one, on the response: a policy of its own
+# (django.views.decorators.csp), no X-Frame-Options (xframe_options_exempt). A cached copy
+# keeps them, so a hit gets the headers the miss got (embeds.views.frameable).
+OUTER_MIDDLEWARE_MARKS = ("_csp_config", "_csp_ro_config", "xframe_options_exempt")
 # Values kept per generation (counts) outlive a cached page: they are retired by the next
 # write, not by time, and expire only so that old generations' keys do not pile up.
 PER_GENERATION_SECONDS = 24 * 3600
@@ -122,6 +126,10 @@ class PublicCacheMiddleware:
         ):
             key = learn_cache_key(request, response, timeout, prefix, cache=cache)
             # A plain copy: a DRF or template response drags its context into the pickle.
-            cache.set(key, HttpResponse(response.content, headers=response.items()), timeout)
+            copy = HttpResponse(response.content, headers=response.items())
+            for name in OUTER_MIDDLEWARE_MARKS:
+                if hasattr(response, name):
+                    setattr(copy, name, getattr(response, name))
+            cache.set(key, copy, timeout)
         response["X-Cache"] = "miss"
         return response

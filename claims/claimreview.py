@@ -5,13 +5,13 @@ and fact-check aggregators see one description of each fact check wherever they 
 See https://schema.org/ClaimReview and Google's ClaimReview guidelines.
 """
 
-from django.conf import settings
 from django.db.models import Max, Min
 from django.utils.text import Truncator
 
 from claims.models import Appearance, Claim, Verdict
 from config.site import absolute_url
 from sources.models import Actor
+from trust.people import author_node, byline_name, person_node
 
 # Long quotes are shortened for claimReviewed; the page itself shows the whole quote.
 CLAIM_REVIEWED_LENGTH = 300
@@ -78,12 +78,15 @@ def appearances(claim):
     ]
 
 
-def claim_review(claim, request=None, *, bounds=None):
+def claim_review(claim, request=None, *, bounds=None, author=None, byline=None):
     """The ClaimReview of one published claim, as a dict ready for JSON.
 
     ``claim`` should come with its claimant, source (and publisher) and verdict loaded
     (``Claim.objects.with_related()``), and its appearances (``with_appearances()``, else
-    one query); ``bounds`` is ``rating_bounds()``, computed here when not given.
+    one query); ``bounds`` is ``rating_bounds()`` and ``author`` the
+    organization (``trust.people.author_node``), computed here when not given: pass them for
+    a list. ``byline`` is ``claim.byline()``: the claim page names who checked the claim
+    (``contributor``) and who reviewed it (``editor``), as its byline does.
     """
     worst, best = bounds or rating_bounds()
     item = {"@type": "Claim", "author": _actor(claim.claimant)}
@@ -102,11 +105,7 @@ def claim_review(claim, request=None, *, bounds=None):
         "url": page_url(claim, request),
         "claimReviewed": Truncator(" ".join(claim.quote.split())).chars(CLAIM_REVIEWED_LENGTH),
         "itemReviewed": item,
-        "author": {
-            "@type": "Organization",
-            "name": settings.SITE_NAME,
-            "url": absolute_url("/", request),
-        },
+        "author": author or author_node(request),
         "reviewRating": {
             "@type": "Rating",
             "ratingValue": claim.verdict.rating,
@@ -117,6 +116,9 @@ def claim_review(claim, request=None, *, bounds=None):
         "reviewBody": claim.ruling,
         "headline": claim.summary,
     }
+    for key, step in zip(("contributor", "editor"), byline or (), strict=False):
+        if (person := byline_name(step)).name:
+            review[key] = person_node(person, request)
     if claim.published_at:
         review["datePublished"] = claim.published_at.date().isoformat()
     if claim.status == Claim.Status.RETRACTED:

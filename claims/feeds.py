@@ -1,12 +1,14 @@
-"""Atom feeds of published claims: all, per topic, per claimant."""
+"""Atom feeds of published claims: all, per topic, per claimant, per verdict, per language."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language_info
 
-from claims.models import Claim, Correction, Topic
+from claims.models import Claim, Correction, Topic, Verdict
 from claims.quotes import in_quotation_marks
 from sources.models import Actor
 
@@ -124,3 +126,51 @@ class CorrectionsFeed(Feed):
 
     def item_pubdate(self, correction):
         return correction.created_at
+
+
+class VerdictClaimsFeed(LatestClaimsFeed):
+    """The claims rated with one verdict of the scale; the methodology page links each."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Verdict, slug=slug)
+
+    def title(self, verdict):
+        return f"{settings.SITE_NAME}: claims rated {verdict.label}"
+
+    def link(self, verdict):
+        return f"{reverse('trust:methodology')}#verdict-{verdict.slug}"
+
+    def subtitle(self, verdict):
+        return verdict.description
+
+    def claims(self, verdict):
+        return Claim.objects.published().filter(verdict=verdict)
+
+
+class LanguageClaimsFeed(LatestClaimsFeed):
+    """The claims said in one language. Claims have no language of their own yet: a claim's
+    language is its source's (``Source.language``, an IETF tag such as ``en`` or ``pt-BR``,
+    matched without regard to case). A language no public claim is in has no feed (404)."""
+
+    def get_object(self, request, code):
+        claims = Claim.objects.published().filter(source__language__iexact=code)
+        if not claims.exists():
+            raise Http404("No published claim in this language.")
+        return code
+
+    def title(self, code):
+        return f"{settings.SITE_NAME}: claims in {language_name(code)}"
+
+    def link(self, code):
+        return reverse("claims:list")
+
+    def claims(self, code):
+        return Claim.objects.published().filter(source__language__iexact=code)
+
+
+def language_name(code):
+    """ "English (en)" for a tag Django knows, the tag itself otherwise."""
+    try:
+        return f"{get_language_info(code.lower())['name']} ({code})"
+    except KeyError:
+        return code

@@ -555,7 +555,8 @@ class Claim(QuoteChecked, Versioned):
         submitted again); either is None where it has not happened. One query."""
         steps = self.transitions.filter(
             target__in=[self.Status.IN_REVIEW, self.Status.PUBLISHED]
-        ).select_related("by")
+            # with the staff profile that names the person in bylines (trust.StaffProfile)
+        ).select_related("by__staff_profile")
         submitted = published = None
         for step in steps:  # oldest first
             if step.target == self.Status.PUBLISHED:

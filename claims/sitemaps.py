@@ -20,6 +20,7 @@ from django.utils.functional import cached_property
 
 from claims.models import Claim, Topic
 from sources.models import Actor, Source
+from trust.models import Page as OrganizationPage
 
 
 class IdRangePaginator:
@@ -134,8 +135,7 @@ class PageSitemap(PublicSitemap):
         return [
             "claims:home",
             "claims:list",
-            "claims:methodology",
-            "claims:about",
+            *(f"trust:{kind}" for kind in OrganizationPage.Kind.values),
             "claims:corrections",
             "claims:open-data",
         ]

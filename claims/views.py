@@ -3,11 +3,15 @@
 ...): a draft or a claim in review, or anything known only from one, can reach no page, list,
 feed or count."""
 
+import re
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import condition, require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -35,6 +39,7 @@ from claims.throttling import TextCheckThrottle, retry_after, throttle_searches
 from sources.models import Actor, Affiliation, Source
 
 CLAIMS_PER_PAGE = 20
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
 # Public pages may be kept by browsers and shared caches for a short while; claim pages are
 # revalidated cheaply with their ETag.
 public_cache = cache_control(public=True, max_age=60)
@@ -202,9 +207,23 @@ def _claim_page(request, claims, pk, *, preview=False):
         "checked": checked,
         "reviewed": reviewed,
         "canonical_url": canonical_url,
-        "claim_review": None if preview else claim_review(claim, request),
+        "language_feed": language_feed(claim.source.language),
+        "oembed_url": request.build_absolute_uri(
+            f"{reverse('embeds:oembed')}?{urlencode({'url': canonical_url, 'format': 'json'})}"
+        ),
+        "claim_review": None
+        if preview
+        else claim_review(claim, request, byline=(checked, reviewed)),
     }
     return claim, render(request, "claims/claim_detail.html", context)
+
+
+def language_feed(language):
+    """The address of the feed of claims in ``language`` (``claims.feeds.LanguageClaimsFeed``),
+    or "" for a language that is no IETF tag (a source's language is free text)."""
+    if not LANGUAGE_TAG.fullmatch(language):
+        return ""
+    return reverse("feeds:language", args=[language.lower()])
 
 
 @require_safe
@@ -327,18 +346,6 @@ def topic_detail(request, slug):
     claims = _published().filter(topics=topic).for_cards().order_by("-published_at", "-id")
     page = IdsFirstPaginator(claims, CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "claims/topic_detail.html", {"topic": topic, "page": page})
-
-
-@require_safe
-@public_cache
-def methodology(request):
-    return render(request, "claims/methodology.html", {"verdicts": Verdict.objects.all()})
-
-
-@require_safe
-@public_cache
-def about(request):
-    return render(request, "claims/about.html")
 
 
 @require_http_methods(["GET", "POST"])

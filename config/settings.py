@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "claims",
     "tokens",
     "reader_requests",
+    "trust",
+    "embeds",
 ]
 
 MIDDLEWARE = [
@@ -276,6 +278,10 @@ CONTENT_SECURITY_POLICY = {
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
+# Who may frame the embeddable claim cards (/embed/claims/<id>/, embeds/): their policy's
+# frame-ancestors, sources separated by commas ("https://news.example.org,'self'"). Every
+# other page refuses to be framed (frame-ancestors 'none' above, X-Frame-Options: DENY).
+EMBED_FRAME_ANCESTORS = env.list("EMBED_FRAME_ANCESTORS", default=["*"])
 # CSP_REPORT_ONLY sends the same policy as Content-Security-Policy-Report-Only: browsers
 # report what it would refuse (in the console) and refuse nothing. For trying a change.
 if env.bool("CSP_REPORT_ONLY", default=False):

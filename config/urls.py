@@ -8,7 +8,14 @@ from django.views.decorators.cache import cache_control
 from django.views.generic import RedirectView, TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from claims.feeds import ActorClaimsFeed, CorrectionsFeed, LatestClaimsFeed, TopicClaimsFeed
+from claims.feeds import (
+    ActorClaimsFeed,
+    CorrectionsFeed,
+    LanguageClaimsFeed,
+    LatestClaimsFeed,
+    TopicClaimsFeed,
+    VerdictClaimsFeed,
+)
 from claims.sitemaps import SITEMAPS
 from config.health import healthz
 
@@ -18,6 +25,8 @@ feeds = (
         path("topics/<slug:slug>/", TopicClaimsFeed(), name="topic"),
         path("claimants/<slug:slug>/", ActorClaimsFeed(), name="actor"),
         path("corrections/", CorrectionsFeed(), name="corrections"),
+        path("verdict/<slug:slug>/", VerdictClaimsFeed(), name="verdict"),
+        path("language/<str:code>/", LanguageClaimsFeed(), name="language"),
     ],
     "feeds",
 )
@@ -63,6 +72,8 @@ urlpatterns = [
         name="api-docs",
     ),
     path("", include("reader_requests.urls")),
+    path("", include("trust.urls")),
+    path("", include("embeds.urls")),
     path("", include("claims.urls")),
 ]
 if settings.BENCH:

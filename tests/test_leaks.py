@@ -107,7 +107,9 @@ def links(body, base):
     """Internal addresses in a response: hrefs and srcs, every absolute URL of this site (in
     feeds, sitemaps, JSON, CSV), and each choice of a GET form's selects."""
     found = re.findall(r'(?:href|src)="([^"#]*)', body)
-    found += re.findall(r"https?://testserver(/[^\s\"'<>#,]*)", body)
+    # (A backslash ends one too: in JSON, an address inside a string of HTML, as oEmbed's
+    # iframe, is followed by an escaped quote.)
+    found += re.findall(r"https?://testserver(/[^\s\"'<>#,\\]*)", body)
     for action, form in re.findall(
         r'<form[^>]*action="([^"]*)"[^>]*method="get"(.*?)</form>', body, re.S
     ):
@@ -137,8 +139,8 @@ def entry_points(public):
         reverse("claims:list"),
         f"{reverse('claims:list')}?q=words",
         reverse("claims:corrections"),
-        reverse("claims:methodology"),
-        reverse("claims:about"),
+        reverse("trust:methodology"),
+        reverse("trust:about"),
         reverse("feeds:latest"),
         reverse("feeds:corrections"),
         "/sitemap.xml",
@@ -199,6 +201,11 @@ def test_crawling_the_public_site_never_shows_an_unpublished_row(
         ("api:stancelink-list", {}),
         ("api:correction-list", {}),
         ("api:verdict-list", {}),
+        ("embeds:claim-card", {"pk": public["claims"][0].pk}),
+        ("embeds:oembed", {}),
+        ("trust:funding", {}),
+        ("feeds:verdict", {"slug": public["claims"][0].verdict.slug}),
+        ("feeds:language", {"code": public["claims"][0].source.language.lower()}),
     ]:
         assert reverse(name, kwargs=kwargs) in paths, name
     assert any(path.startswith("/topics/") for path in paths)
@@ -232,6 +239,8 @@ def test_direct_urls_of_unpublished_rows_are_not_found(client, unpublished, unth
             claim.get_absolute_url(),
             reverse("api:claim-detail", args=[claim.pk]),
             reverse("api:claim-claimreview", args=[claim.pk]),
+            reverse("embeds:claim-card", args=[claim.pk]),
+            f"{reverse('embeds:oembed')}?url=http://testserver{claim.get_absolute_url()}",
             reverse("claims:actor", args=[claim.claimant.slug]),
             reverse("feeds:actor", args=[claim.claimant.slug]),
             reverse("api:actor-detail", args=[claim.claimant.pk]),

@@ -110,7 +110,7 @@ def test_files_are_served_from_stable_addresses(client, claims, dump_dir):
 
 def test_the_about_page_links_the_open_data_page(client, claims, dump_dir):
     dump()
-    about = client.get(reverse("claims:about")).content.decode()
+    about = client.get(reverse("trust:about")).content.decode()
     assert f'href="{reverse("claims:open-data")}"' in about
     page = client.get(reverse("claims:open-data")).content.decode()
     assert 'rel="license">CC BY 4.0</a>' in page

@@ -19,6 +19,7 @@ from claims.api.renderers import csv_rows, csv_text
 from claims.api.serializers import ClaimCSVSerializer
 from claims.claimreview import claim_review, rating_bounds
 from claims.models import StanceLink
+from trust.people import author_node
 
 BATCH_SIZE = 500
 
@@ -60,12 +61,12 @@ def claimreview_stream(claims, request=None):
     objects, well formed whatever its length: each one rendered as the API renders JSON,
     so the whole is the bytes ``JSONRenderer`` would give for the list."""
     render = JSONRenderer().render
-    bounds = rating_bounds()
+    bounds, author = rating_bounds(), author_node(request)
     yield b"["
     separator = b""
     for batch in in_batches(claims):
         yield separator + b",".join(
-            render(claim_review(claim, request, bounds=bounds)) for claim in batch
+            render(claim_review(claim, request, bounds=bounds, author=author)) for claim in batch
         )
         separator = b","
     yield b"]"
