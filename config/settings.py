@@ -383,6 +383,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ActorKindEnum": "sources.models.Actor.Kind",
         "SourceKindEnum": "sources.models.Source.Kind",
+        "WebhookEventEnum": "webhooks.models.EVENT_CHOICES",
     },
 }
 

@@ -34,7 +34,9 @@ def check_links(context, source_ids=None):
         forget_removed_links()
         due = timezone.now() - timedelta(hours=settings.LINK_CHECK_EVERY_HOURS)
         sources = with_links().filter(Q(links_checked_at=None) | Q(links_checked_at__lt=due))
-        sources = with_links().filter(pk__in=list(sources[: settings.LINK_CHECK_BATCH]))
+        sources = with_links().filter(
+            pk__in=list(sources.values_list("pk", flat=True)[: settings.LINK_CHECK_BATCH])
+        )
     else:
         sources = with_links().filter(pk__in=source_ids)
     checked, tally = check_sources(

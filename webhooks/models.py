@@ -15,6 +15,10 @@ from claims.services import EVENTS
 from webhooks.addresses import validate_webhook_url
 
 
+# The events, as choices (the API's schema names them WebhookEventEnum).
+EVENT_CHOICES = list(EVENTS.items())
+
+
 def new_secret():
     return secrets.token_hex(32)
 
@@ -65,7 +69,7 @@ class Delivery(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="deliveries")
-    event = models.CharField(max_length=40, choices=list(EVENTS.items()))
+    event = models.CharField(max_length=40, choices=EVENT_CHOICES)
     payload = models.JSONField(help_text="The JSON body, as it was when the event happened.")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)

@@ -5,6 +5,7 @@ from claims.api import views
 from claims.api.factcheck import FactCheckSearchView
 from claims.api.match import ClaimMatchView
 from tokens.api import ApiTokenViewSet
+from webhooks.api import EndpointViewSet
 
 app_name = "api"
 
@@ -19,6 +20,7 @@ router.register("topics", views.TopicViewSet, basename="topic")
 router.register("verdicts", views.VerdictViewSet, basename="verdict")
 router.register("corrections", views.CorrectionViewSet, basename="correction")
 router.register("tokens", ApiTokenViewSet, basename="token")
+router.register("webhooks", EndpointViewSet, basename="webhook")
 
 urlpatterns = [
     # The colon is a literal in the path, as in Google's API.
