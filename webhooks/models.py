@@ -9,11 +9,11 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from claims.services import EVENTS
 from webhooks.addresses import validate_webhook_url
-
 
 # The events, as choices (the API's schema names them WebhookEventEnum).
 EVENT_CHOICES = list(EVENTS.items())
@@ -54,8 +54,6 @@ class Endpoint(models.Model):
         return f"{self.partner} ({self.url})"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         unknown = [event for event in self.events or [] if event not in EVENTS]
         if not isinstance(self.events, list) or unknown or not self.events:
             raise ValidationError({"events": f"Choose one or more of: {', '.join(EVENTS)}."})
