@@ -236,3 +236,18 @@ def test_the_jobs_list_costs_the_same_queries_for_few_or_many_jobs(worker, edito
         check_links.enqueue(source_ids=[])
     worker()
     assert queries() == few
+
+
+@pytest.mark.django_db(transaction=False)
+def test_docker_compose_runs_the_worker_from_the_web_image_with_its_environment():
+    from pathlib import Path
+
+    import yaml
+
+    compose = yaml.safe_load((Path(__file__).parent.parent / "docker-compose.yml").read_text())
+    web, worker = compose["services"]["web"], compose["services"]["worker"]
+    assert worker["build"] == web["build"] == "."
+    assert worker["environment"] == web["environment"]
+    assert worker["command"] == ["python", "manage.py", "worker"]
+    assert worker["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+    assert worker["restart"] == "unless-stopped"

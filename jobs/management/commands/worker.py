@@ -20,13 +20,18 @@ class Command(BaseCommand):
         )
         parser.add_argument("--batch", action="store_true", help="Run the waiting jobs, then exit.")
         parser.add_argument(
+            "--reload",
+            action="store_true",
+            help="Restart when the code changes (development only: a running job is cut off).",
+        )
+        parser.add_argument(
             "--no-schedule",
             action="store_false",
             dest="schedule",
             help="Do not schedule the recurring link check.",
         )
 
-    def handle(self, *args, interval, batch, schedule, **options):
+    def handle(self, *args, interval, batch, reload, schedule, **options):
         if schedule:
             schedule_link_checks()
         call_command(
@@ -34,5 +39,8 @@ class Command(BaseCommand):
             queue_name="*",
             interval=interval,
             batch=batch,
+            # Off unless asked, even with DEBUG (db_worker's default): the reloader's parent
+            # process would leave its child running when stopped.
+            reload=reload,
             verbosity=options["verbosity"],
         )
