@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django_tasks_db.compat import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from jobs.models import ClaimImport, Job
 from jobs.tasks import import_claims
@@ -22,7 +22,15 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
-    list_display = ["task", "status", "progress_shown", "enqueued_at", "finished_at", "error"]
+    list_display = [
+        "task",
+        "status",
+        "progress_shown",
+        "enqueued_at",
+        "waits_until",
+        "finished_at",
+        "error",
+    ]
     list_filter = ["status", "task_path"]
     list_select_related = ["progress"]
     ordering = ["-enqueued_at"]
@@ -56,6 +64,13 @@ class JobAdmin(admin.ModelAdmin):
     @admin.display(description="job", ordering="task_path")
     def task(self, job):
         return job.task_path.rsplit(".", 1)[-1].replace("_", " ")
+
+    @admin.display(description="runs after", ordering="run_after")
+    def waits_until(self, job):
+        """When a scheduled job (the next link check, a webhook's next try) may run."""
+        if job.status != TaskResultStatus.READY or job.run_after == get_date_max():
+            return None
+        return job.run_after
 
     @admin.display(description="progress")
     def progress_shown(self, job):
