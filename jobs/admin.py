@@ -4,6 +4,9 @@ and a retry action; imports of claim files started by an upload, with the rows t
 django-tasks-db's own admin of its table is replaced by ``JobAdmin`` (the same table as the
 ``Job`` proxy, so editors can be given its permissions without anyone else's)."""
 
+import json
+import uuid
+
 from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
@@ -124,8 +127,6 @@ class JobAdmin(admin.ModelAdmin):
 
 
 def _json(value):
-    import json
-
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 
@@ -276,8 +277,6 @@ def _enqueue_import(claim_import):
 
 
 def _is_uuid(value):
-    import uuid
-
     try:
         uuid.UUID(value)
     except ValueError:

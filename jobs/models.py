@@ -2,7 +2,7 @@
 
 The queue itself is django-tasks-db's table (``DBTaskResult``: one row per job, with its
 task, arguments, status and traceback). ``Job`` is that table as the admin lists it, with
-the permissions editors are given; ``JobProgress`` is how far a running job has got; an
+the permissions editors are given; ``JobProgress`` is how far a running job has got; a
 ``ClaimImport`` is a file an editor uploaded, kept whole with what importing it gave, so a
 job that fails (or is retried) never loses its input.
 """

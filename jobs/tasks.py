@@ -16,9 +16,11 @@ from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from claims.signals import recheck_quotes_against
 from jobs.models import ClaimImport
 from jobs.progress import report
 from sources.links import check_sources, forget_removed_links, with_links
+from sources.models import Source
 
 # Links checked at the same time by one link-check job.
 LINK_CHECK_WORKERS = 4
@@ -133,8 +135,6 @@ def import_claims(context, import_id):
 def recheck_quotes(source_ids):
     """Recheck the quotes checked against these sources' text, after their text changed in
     bulk (``sources.bulk.texts_changed``): one job for many sources, not one save each."""
-    from claims.signals import recheck_quotes_against
-    from sources.models import Source
 
     for source in Source.objects.filter(pk__in=source_ids):
         recheck_quotes_against(source)

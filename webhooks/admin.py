@@ -1,6 +1,8 @@
 """Webhooks in the admin (editors): partners' URLs with the events they want and the secret
 to give them, and every delivery with each try's answer."""
 
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import OuterRef, Subquery
@@ -128,8 +130,6 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     @admin.display(description="body")
     def body(self, delivery):
-        import json
-
         return format_html("<pre>{}</pre>", json.dumps(delivery.payload, indent=2))
 
     @admin.action(description="Send selected deliveries again", permissions=["send"])
