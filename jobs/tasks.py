@@ -41,14 +41,16 @@ def check_links(context, source_ids=None):
         )
     else:
         sources = with_links().filter(pk__in=source_ids)
-    checked, tally = check_sources(
-        sources,
-        workers=LINK_CHECK_WORKERS,
-        timeout=LINK_CHECK_TIMEOUT,
-        progress=lambda done, total: report(context, done, total),
-    )
-    if source_ids is None:
-        schedule_link_checks(delay=settings.LINK_CHECK_PAUSE_SECONDS)
+    try:
+        checked, tally = check_sources(
+            sources,
+            workers=LINK_CHECK_WORKERS,
+            timeout=LINK_CHECK_TIMEOUT,
+            progress=lambda done, total: report(context, done, total),
+        )
+    finally:
+        if source_ids is None:  # even after a failure: the checks must go on
+            schedule_link_checks(delay=settings.LINK_CHECK_PAUSE_SECONDS)
     return {"links": checked, **tally}
 
 
