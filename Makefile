@@ -10,7 +10,7 @@ PORT ?= 8000
 .PHONY: help uv install run setup-demo test fuzz lint schema-check format bench soak eval
 
 help:
-	@echo "make run    serve the demo site on http://$(HOST):$(PORT) (embedded SQLite)"
+	@echo "make run    serve the demo site on http://$(HOST):$(PORT) (embedded SQLite) and run the worker"
 	@echo "make test   run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make lint   ruff lint and format check, and the OpenAPI schema check"
 	@echo "make fuzz   schemathesis against every GET operation, 150 examples each"
@@ -29,8 +29,13 @@ install: uv
 # by commands and tasks) follows HOST and PORT unless set.
 run: export DEBUG ?= 1
 run: export SITE_URL ?= http://$(HOST):$(PORT)
+# The background worker (manage.py worker: link checks, imports, webhooks) runs beside the
+# web server and stops with it: Ctrl-C stops the server, and the trap stops the worker (a
+# non-interactive shell's background job does not get the terminal's Ctrl-C).
 run: setup-demo
-	@echo "Serving http://$(HOST):$(PORT)/ (SITE_URL=$$SITE_URL)"
+	@echo "Serving http://$(HOST):$(PORT)/ (SITE_URL=$$SITE_URL), with the background worker"
+	@$(MANAGE) worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 setup-demo: export DEBUG ?= 1

@@ -552,10 +552,9 @@ class ClaimAdmin(UserFormMixin, QuoteCheckDisplay, VersionedAdminMixin, HistoryA
         as a message that says why. Retracting uses ``note``, or else the claim's stored
         retraction note. Returns whether the step was taken."""
         try:
-            if name == "retract":
-                claim.retract(claim.retraction_note if note is None else note, request.user)
-            else:
-                getattr(claim, name)(request.user)
+            if name == "retract" and note is None:
+                note = claim.retraction_note
+            services.take_step(claim, name, by=request.user, note=note or "")
         except (ValidationError, PermissionDenied) as error:
             reasons = " ".join(getattr(error, "messages", [str(error)]))
             messages.error(request, f"“{claim}” was not {rules.TRANSITIONS[name].done}: {reasons}")

@@ -9,10 +9,16 @@ status; does a material change to a public claim carry a correction note or an e
 the public correction or update). Keyword-only arguments: ``by`` is the user, None for the
 system itself (a management command).
 
+Workflow steps go through ``take_step`` here too. What readers are told anew about a fact
+check (its publication, a correction, a new verdict, a retraction) is announced with the
+``fact_check_event`` signal, in the write's transaction: the webhooks app delivers it to
+partners. Drafts and reviews are never announced.
+
 From a shell::
 
     from claims import services
     services.change_claim(claim, by=editor, verdict=mixed, correction_note="A second report...")
+    services.take_step(claim, "publish", by=editor)
 """
 
 from dataclasses import dataclass, field
@@ -20,10 +26,34 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 
 from claims import languages, rules
 from claims.models import Appearance, Claim, Counterclaim, StanceLink, Verdict
 from sources.models import Source
+
+# Events announced to partners (webhooks): the names they subscribe to.
+PUBLISHED = "claim.published"
+CORRECTED = "claim.corrected"
+VERDICT_CHANGED = "claim.verdict_changed"
+RETRACTED = "claim.retracted"
+EVENTS = {
+    PUBLISHED: "A claim was published",
+    CORRECTED: "A published claim was corrected (or updated)",
+    VERDICT_CHANGED: "A published claim's verdict changed",
+    RETRACTED: "A published claim was retracted",
+}
+
+# Sent with ``claim``, ``event`` (one of ``EVENTS``) and ``correction`` (the public note of a
+# correction, update or retraction; None for a publication) when readers are told something
+# new about a public fact check. Sent inside the write's transaction: a receiver's rows (a
+# webhook delivery and its job) are stored with the change, or not at all.
+fact_check_event = Signal()
+
+
+def announce(claim, event, correction=None):
+    fact_check_event.send(sender=Claim, claim=claim, event=event, correction=correction)
+
 
 # The model attribute behind each material field that lives on the claim's own row.
 _FIELD_ATTNAMES = {
@@ -80,13 +110,17 @@ class Change:
         """Record the public correction (or update) this change needs, if any; return it."""
         if not self.needs_record:
             return None
-        return self.claim.record_correction(
+        correction = self.claim.record_correction(
             self.note,
             self.changed,
             verdict_before=Verdict.objects.filter(pk=self.verdict_before_id).first(),
             by=self.by,
             minor=self.minor,
         )
+        announce(self.claim, CORRECTED, correction)
+        if correction.verdict_changed:
+            announce(self.claim, VERDICT_CHANGED, correction)
+        return correction
 
 
 def review(
@@ -222,6 +256,25 @@ def change_claim(claim, *, by, correction_note="", minor=False, topics=None, **f
     if topics is not None:
         claim.topics.set(topics)
     return change.record()
+
+
+@transaction.atomic
+def take_step(claim, name, *, by, note=""):
+    """Take the workflow step ``name`` (``rules.TRANSITIONS``) on ``claim`` as ``by``:
+    refused by the claim's own method (``ValidationError``, ``PermissionDenied``), or taken
+    and, for a publication or a retraction, announced. ``note`` is a retraction's public
+    note, or the note sent back with a draft."""
+    if name == "retract":
+        claim.retract(note, by)
+        announce(claim, RETRACTED, claim.corrections.order_by("-created_at", "-pk").first())
+    elif name == "send_back_to_draft":
+        claim.send_back_to_draft(by, note)
+    elif name in ("publish", "submit_for_review"):
+        getattr(claim, name)(by)
+        if name == "publish":
+            announce(claim, PUBLISHED)
+    else:
+        raise ValueError(f"No workflow step {name!r}.")
 
 
 # Evidence links: adding or removing a piece of evidence, or changing its stance, changes

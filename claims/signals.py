@@ -21,13 +21,19 @@ from sources.models import Source
 
 
 def recheck_quotes(sender, instance, raw=False, **kwargs):
-    """Recheck what quotes ``instance`` (or a document known through it); mark the claims
-    whose page shows a changed result as changed."""
     if raw:  # loaddata: rows arrive as they were stored
         return
-    claims = Claim.recheck_quotes_from(instance)
-    evidence = Evidence.recheck_quotes_from(instance)
-    appearances = Appearance.recheck_quotes_from(instance)
+    recheck_quotes_against(instance)
+
+
+def recheck_quotes_against(source):
+    """Recheck what quotes ``source`` (or a document known through it); mark the claims
+    whose page shows a changed result as changed. After a bulk change of sources' text
+    (``sources.bulk.set_texts``), the background job ``jobs.tasks.recheck_quotes`` calls
+    this for each source."""
+    claims = Claim.recheck_quotes_from(source)
+    evidence = Evidence.recheck_quotes_from(source)
+    appearances = Appearance.recheck_quotes_from(source)
     Claim.touch(
         [
             *(claim.pk for claim in claims),

@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "reader_requests",
     "trust",
     "embeds",
+    "django_tasks_db",
+    "jobs",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -181,6 +184,39 @@ else:
         "REDIS_URL must be set when DEBUG is off: every worker process must share one cache "
         "(docs/deploy.md). LOCAL_MEMORY_CACHE=true is only for a single process."
     )
+
+# Background jobs (jobs/, docs/deploy.md "Background jobs"): Django's tasks framework, stored
+# in the database by django-tasks-db and run by a worker process (manage.py worker) beside
+# the web process. TASKS_IMMEDIATE runs each task inline when it is enqueued, in the process
+# that enqueued it: the test suite does (pyproject.toml), so any app's tests see its tasks'
+# effects at once; tests/test_jobs.py switches to the database backend and runs the worker.
+TASKS_IMMEDIATE = env.bool("TASKS_IMMEDIATE", default=False)
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if TASKS_IMMEDIATE
+            else "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
+# Link checks as a job (jobs.tasks.check_links): each run checks the LINK_CHECK_BATCH sources
+# whose links were checked longest ago (or never), then runs again LINK_CHECK_PAUSE_SECONDS
+# later; a source's links are checked again after LINK_CHECK_EVERY_HOURS.
+LINK_CHECK_BATCH = env.int("LINK_CHECK_BATCH", default=20)
+LINK_CHECK_PAUSE_SECONDS = env.int("LINK_CHECK_PAUSE_SECONDS", default=600)
+LINK_CHECK_EVERY_HOURS = env.int("LINK_CHECK_EVERY_HOURS", default=24)
+
+# Webhooks (webhooks/, docs/api.md "Webhooks"): deliveries are tried WEBHOOK_MAX_ATTEMPTS
+# times, waiting WEBHOOK_RETRY_SECONDS times 4 to the power of the attempts made so far
+# between tries (1 min, 4 min, 16 min, ...), each with WEBHOOK_TIMEOUT_SECONDS to answer.
+# Partners' URLs may not point at loopback, private, link-local or reserved addresses (a
+# webhook must not become a way to reach the servers behind the firewall);
+# WEBHOOK_ALLOW_LOOPBACK lets them use 127.0.0.0/8 and ::1, for tests and local trials only.
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
+WEBHOOK_RETRY_SECONDS = env.int("WEBHOOK_RETRY_SECONDS", default=60)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=False)
 
 # Benchmark mode (make bench): /bench/ views and an X-Queries header; never in production.
 BENCH = env.bool("BENCH", default=False)
@@ -399,6 +435,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ActorKindEnum": "sources.models.Actor.Kind",
         "SourceKindEnum": "sources.models.Source.Kind",
+        "WebhookEventEnum": "webhooks.models.EVENT_CHOICES",
     },
 }
 

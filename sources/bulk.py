@@ -5,7 +5,18 @@ of rows, building it and splitting it into parameters cost as much as the databa
 COPY streams the rows instead. Imports and the synthetic data generator write through here.
 """
 
-from django.db import connections
+from django.db import connections, transaction
+from django.dispatch import Signal
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
+
+from sources.models import Source
+
+# Sent with ``source_ids`` when sources' stored text changed in bulk (``set_texts``), where no
+# source's own save ran (and so no quote recheck): the jobs app rechecks the quotes against
+# them in one background job (``jobs.tasks.recheck_quotes``). ``sources`` knows nothing of
+# quotes; whoever checks them listens.
+texts_changed = Signal()
 
 
 def bulk_insert(model, objs, *, using="default"):
@@ -41,3 +52,30 @@ def bulk_insert(model, objs, *, using="default"):
         obj._state.adding = False
         obj._state.db = using
     return objs
+
+
+def set_texts(texts, *, by=None, reason=""):
+    """Store several sources' text at once, ``texts`` being ``{source pk: text}``: one bulk
+    update with a history record each (by ``by``, for ``reason``), each source's version
+    moved on (a form opened on it before then reports the change), and ``texts_changed``
+    sent once for all of them. Returns the sources whose text changed."""
+    with transaction.atomic():
+        sources = list(Source.objects.select_for_update().filter(pk__in=texts))
+        changed = [source for source in sources if source.text != texts[source.pk]]
+        now = timezone.now()
+        for source in changed:
+            source.text, source.version, source.updated_at = (
+                texts[source.pk],
+                source.version + 1,
+                now,
+            )
+        bulk_update_with_history(
+            changed,
+            Source,
+            ["text", "version", "updated_at"],
+            default_user=by,
+            default_change_reason=reason or None,
+        )
+        if changed:
+            texts_changed.send(sender=Source, source_ids=[source.pk for source in changed])
+    return changed

@@ -157,3 +157,28 @@ def editor_api(editor):
 def reader_api(django_user_model):
     """A client with a valid token whose user has no permissions at all."""
     return token_client(django_user_model.objects.create_user("reader"))
+
+
+@pytest.fixture
+def worker(settings):
+    """The background jobs on the database backend (django-tasks-db), as in production, and a
+    function that runs its worker loop here, on the test database, until no job is waiting.
+    Tests that use it need ``django_db(transaction=True, serialized_rollback=True)``: the
+    worker commits as it goes."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+    def run():
+        Worker(
+            queue_names=["*"],
+            excluded_queue_names=[],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+        ).run()
+
+    return run

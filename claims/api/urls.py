@@ -6,6 +6,7 @@ from claims.api.factcheck import FactCheckSearchView
 from claims.api.match import ClaimMatchView
 from reader_requests.api import CheckRequestViewSet
 from tokens.api import ApiTokenViewSet
+from webhooks.api import EndpointViewSet
 
 app_name = "api"
 
@@ -21,6 +22,7 @@ router.register("verdicts", views.VerdictViewSet, basename="verdict")
 router.register("corrections", views.CorrectionViewSet, basename="correction")
 router.register("tokens", ApiTokenViewSet, basename="token")
 router.register("requests", CheckRequestViewSet, basename="checkrequest")
+router.register("webhooks", EndpointViewSet, basename="webhook")
 
 urlpatterns = [
     # The colon is a literal in the path, as in Google's API.

@@ -290,7 +290,8 @@ class ClaimViewSet(WritableGatedViewSet):
         return super().get_serializer_class()
 
     def _workflow_step(self, request, step):
-        """Run one workflow step (a method of Claim, which checks status and permission)."""
+        """Run one workflow step (``services.take_step``: the claim's own method checks
+        status and permission)."""
         claim = self.get_object()
         try:
             step(claim, request.user)
@@ -306,7 +307,7 @@ class ClaimViewSet(WritableGatedViewSet):
     )
     @action(detail=True, methods=["post"], permission_classes=[CanChange])
     def submit(self, request, pk=None):
-        return self._workflow_step(request, Claim.submit_for_review)
+        return self._workflow_step(request, _step("submit_for_review"))
 
     @extend_schema(
         tags=["workflow"],
@@ -318,7 +319,7 @@ class ClaimViewSet(WritableGatedViewSet):
     )
     @action(detail=True, methods=["post"], permission_classes=[CanChange])
     def publish(self, request, pk=None):
-        return self._workflow_step(request, Claim.publish)
+        return self._workflow_step(request, _step("publish"))
 
     @extend_schema(
         tags=["workflow"],
@@ -332,7 +333,7 @@ class ClaimViewSet(WritableGatedViewSet):
         note = serializers.WorkflowNoteSerializer(data=request.data)
         note.is_valid(raise_exception=True)
         return self._workflow_step(
-            request, lambda claim, by: claim.send_back_to_draft(by, note.validated_data["note"])
+            request, _step("send_back_to_draft", note.validated_data["note"])
         )
 
     @extend_schema(
@@ -346,9 +347,7 @@ class ClaimViewSet(WritableGatedViewSet):
     def retract(self, request, pk=None):
         note = serializers.WorkflowNoteSerializer(data=request.data)
         note.is_valid(raise_exception=True)
-        return self._workflow_step(
-            request, lambda claim, by: claim.retract(note.validated_data["note"], by)
-        )
+        return self._workflow_step(request, _step("retract", note.validated_data["note"]))
 
     @extend_schema(
         tags=["exports"],
@@ -592,3 +591,8 @@ class VerdictViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.VerdictSerializer
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
+
+
+def _step(name, note=""):
+    """The workflow step ``name`` as ``_workflow_step`` runs it: ``step(claim, user)``."""
+    return lambda claim, by: services.take_step(claim, name, by=by, note=note)

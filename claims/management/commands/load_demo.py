@@ -215,6 +215,6 @@ class Command(BaseCommand):
             claim = claims[row["key"]]
             if row.get("status") == Claim.Status.PUBLISHED and not claim.is_public:
                 if claim.status == Claim.Status.DRAFT:
-                    claim.submit_for_review()
-                claim.publish()
+                    services.take_step(claim, "submit_for_review", by=None)
+                services.take_step(claim, "publish", by=None)
         return created
