@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from archives.admin import SourceArchiveMixin
 from claims import rules, services
 from claims.models import (
     Claim,
@@ -453,6 +454,8 @@ class ClaimAdmin(UserFormMixin, QuoteCheckDisplay, VersionedAdminMixin, HistoryA
         try:
             if name == "retract":
                 claim.retract(claim.retraction_note if note is None else note, request.user)
+            elif name == "publish":
+                services.publish(claim, by=request.user)
             else:
                 getattr(claim, name)(request.user)
         except (ValidationError, PermissionDenied) as error:
@@ -802,7 +805,7 @@ admin.site.unregister(Source)
 
 
 @admin.register(Source)
-class SourceWithClaimsAdmin(SourceAdmin):
+class SourceWithClaimsAdmin(SourceArchiveMixin, SourceAdmin):
     inlines = [ClaimQuotedInline, EvidenceDrawnInline]
 
     def save_related(self, request, form, formsets, change):

@@ -20,7 +20,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_cache_key, learn_cache_key
 
 GENERATION_KEY = "public-cache-generation"
-CACHED_APPS = ("claims", "sources")
+CACHED_APPS = ("claims", "sources", "archives")
 # Values kept per generation (counts) outlive a cached page: they are retired by the next
 # write, not by time, and expire only so that old generations' keys do not pile up.
 PER_GENERATION_SECONDS = 24 * 3600

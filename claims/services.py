@@ -17,11 +17,15 @@ From a shell::
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 
+from archives.services import archive_unarchived
 from claims import rules
 from claims.models import Claim, Counterclaim, StanceLink, Verdict
+from sources.models import Source
 
 # The model attribute behind each material field that lives on the claim's own row.
 _FIELD_ATTNAMES = {
@@ -197,6 +201,18 @@ def change_claim(claim, *, by, correction_note="", minor=False, topics=None, **f
     if topics is not None:
         claim.topics.set(topics)
     return change.record()
+
+
+@transaction.atomic
+def publish(claim, *, by=None):
+    """Publish ``claim`` (``Claim.publish`` checks the rules) and ask for a snapshot of each
+    source it and its evidence cite that has none yet (``ARCHIVE_ON_PUBLISH``): a page quoted
+    in public should not be able to vanish. The snapshots are taken by the task worker after
+    the commit; the request only records that they are waiting."""
+    claim.publish(by)
+    if settings.ARCHIVE_ON_PUBLISH:
+        cited = Source.objects.filter(Q(claims=claim) | Q(evidence__stance_links__claim=claim))
+        archive_unarchived(Source.objects.filter(pk__in=cited.values("pk")), by=by)
 
 
 # Evidence links: adding or removing a piece of evidence, or changing its stance, changes

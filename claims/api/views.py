@@ -304,7 +304,7 @@ class ClaimViewSet(WritableGatedViewSet):
     )
     @action(detail=True, methods=["post"], permission_classes=[CanChange])
     def publish(self, request, pk=None):
-        return self._workflow_step(request, Claim.publish)
+        return self._workflow_step(request, lambda claim, user: services.publish(claim, by=user))
 
     @extend_schema(
         tags=["workflow"],
