@@ -49,7 +49,9 @@ class SourceArchiveMixin:
     actions = ["archive_now"]
 
     def get_inlines(self, request, obj):
-        return [*super().get_inlines(request, obj), *self.archive_inlines]
+        inlines = super().get_inlines(request, obj)
+        # A new source has no snapshots yet.
+        return inlines if obj is None else [*inlines, *self.archive_inlines]
 
     @admin.action(description="Archive now (snapshot of the URL)", permissions=["change"])
     def archive_now(self, request, queryset):
