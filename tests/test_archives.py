@@ -4,6 +4,7 @@ stored, every door that asks for a snapshot, and the archived copy as readers ge
 
 import hashlib
 import io
+import os
 import time
 
 import pytest
@@ -403,3 +404,14 @@ def test_a_warc_can_be_read_back_by_warcio(archived):
         data = stream.read()
     kinds = [record.rec_type for record in ArchiveIterator(io.BytesIO(data))]
     assert kinds == ["warcinfo", "response", "request"]
+
+
+def test_deleting_a_source_deletes_its_snapshots_files(
+    archived, django_capture_on_commit_callbacks
+):
+    snapshot = archived("/article")
+    path = snapshot.warc.path
+    with django_capture_on_commit_callbacks(execute=True):
+        snapshot.source.delete()
+    assert not Snapshot.objects.exists()
+    assert not os.path.exists(path)
