@@ -162,7 +162,10 @@ def _address(host, port, limits):
     addresses = [info[4][0] for info in infos]
     if not limits.allow_private_addresses:
         for address in addresses:
-            if not ipaddress.ip_address(address.split("%")[0]).is_global:
+            ip = ipaddress.ip_address(address.split("%")[0])
+            # ::ffff:127.0.0.1 is 127.0.0.1 to the network stack.
+            ip = getattr(ip, "ipv4_mapped", None) or ip
+            if not ip.is_global:
                 raise FetchError(
                     f"{host} resolves to {address}, a private or local address: refused."
                 )

@@ -127,11 +127,14 @@ class Snapshot(models.Model):
         self.sha256 = hashlib.sha256(data).hexdigest()
         self.size = len(data)
         self.text = content.main_text(warc.read_page(ContentFile(data)))
-        self.warc.save(
-            f"{self.source_id}-{self.taken_at:%Y%m%dT%H%M%S}-{self.sha256[:12]}.warc.gz",
-            ContentFile(data),
-            save=False,
-        )
+        try:
+            self.warc.save(
+                f"{self.source_id}-{self.taken_at:%Y%m%dT%H%M%S}-{self.sha256[:12]}.warc.gz",
+                ContentFile(data),
+                save=False,
+            )
+        except OSError as error:  # a full disk, a storage service that refused it
+            return self._fail(f"The page was fetched but could not be stored: {error}.")
         self.status, self.error = self.Status.TAKEN, ""
         self.save()
 

@@ -15,9 +15,8 @@ preview any taken copy from the admin, through the same views.
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.csp import CSP
+from django.utils.csp import CSP, build_policy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.csp import csp_override
 
 from archives import content
 from archives.models import Snapshot
@@ -33,6 +32,7 @@ INERT_POLICY = {
     "form-action": [CSP.NONE],
     "frame-ancestors": [CSP.SELF],
 }
+INERT_HEADER = build_policy(INERT_POLICY)
 
 
 def snapshot(request, pk, *, queryset=None, url_names=("archives:page", "archives:warc")):
@@ -49,17 +49,22 @@ def snapshot(request, pk, *, queryset=None, url_names=("archives:page", "archive
 
 
 @xframe_options_sameorigin
-@csp_override(INERT_POLICY)
 def page(request, pk, *, queryset=None):
     """The archived page as inert HTML, for the frame of ``snapshot``."""
     found = get_object_or_404(queryset or Snapshot.objects.published(), pk=pk)
     if not found.is_shown:
-        return render(request, "archives/not_shown.html", {"snapshot": found}, status=404)
-    return render(
-        request,
-        "archives/page.html",
-        {"snapshot": found, "html": content.inert_html(found.page())},
-    )
+        response = render(request, "archives/not_shown.html", {"snapshot": found}, status=404)
+    else:
+        response = render(
+            request,
+            "archives/page.html",
+            {"snapshot": found, "html": content.inert_html(found.page())},
+        )
+    # A header of the response itself, not csp_override's attribute: the public cache keeps
+    # headers only (claims/cache.py), and the CSP middleware leaves a header that is set.
+    # Always enforced, whatever CSP_REPORT_ONLY says for the rest of the site.
+    response.headers[CSP.HEADER_ENFORCE] = INERT_HEADER
+    return response
 
 
 def warc(request, pk, *, queryset=None):

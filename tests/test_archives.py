@@ -348,7 +348,8 @@ def test_readers_see_a_published_sources_copy_with_its_banner(archived, client, 
     assert f'datetime="{snapshot.taken_at.isoformat()}"' in text
     assert '<iframe class="archived-page" src="/archive/' in text and " sandbox " in text
 
-    copy = client.get(reverse("archives:page", args=[snapshot.pk]))
+    client.get(reverse("archives:page", args=[snapshot.pk]))
+    copy = client.get(reverse("archives:page", args=[snapshot.pk]))  # from the public cache
     policy = copy.headers["Content-Security-Policy"]
     assert policy.startswith("sandbox; default-src 'none'; img-src data:;")
     assert "frame-ancestors 'self'" in policy
@@ -415,3 +416,17 @@ def test_deleting_a_source_deletes_its_snapshots_files(
         snapshot.source.delete()
     assert not Snapshot.objects.exists()
     assert not os.path.exists(path)
+
+
+@pytest.mark.parametrize(
+    "address", ["127.0.0.1", "10.1.2.3", "169.254.169.254", "::1", "::ffff:127.0.0.1", "fd00::1"]
+)
+def test_every_kind_of_private_address_is_refused(address, settings, monkeypatch):
+    from archives import fetch
+
+    settings.ARCHIVE_ALLOW_PRIVATE_ADDRESSES = False
+    monkeypatch.setattr(
+        fetch.socket, "getaddrinfo", lambda *args, **kwargs: [(None, None, None, "", (address, 80))]
+    )
+    with pytest.raises(fetch.FetchError, match="a private or local address: refused"):
+        fetch.fetch("http://internal.example.org/")
