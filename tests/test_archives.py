@@ -8,11 +8,15 @@ import os
 import time
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from warcio.archiveiterator import ArchiveIterator
 
-from archives import services
+from archives import fetch, services
 from archives.models import Snapshot
+from archives.tasks import take_snapshot
 from claims.models import Claim, QuoteCheck
 from tests.archive_server import OriginalSite
 from tests.conftest import token_client
@@ -186,8 +190,6 @@ def test_private_addresses_are_refused_in_production(archived, original, setting
 
 
 def test_a_task_run_twice_archives_once(archived, original):
-    from archives.tasks import take_snapshot
-
     snapshot = archived("/article")
     take_snapshot.enqueue(snapshot.pk)
     assert original.log.count("/article") == 1
@@ -422,11 +424,37 @@ def test_deleting_a_source_deletes_its_snapshots_files(
     "address", ["127.0.0.1", "10.1.2.3", "169.254.169.254", "::1", "::ffff:127.0.0.1", "fd00::1"]
 )
 def test_every_kind_of_private_address_is_refused(address, settings, monkeypatch):
-    from archives import fetch
-
     settings.ARCHIVE_ALLOW_PRIVATE_ADDRESSES = False
     monkeypatch.setattr(
         fetch.socket, "getaddrinfo", lambda *args, **kwargs: [(None, None, None, "", (address, 80))]
     )
     with pytest.raises(fetch.FetchError, match="a private or local address: refused"):
         fetch.fetch("http://internal.example.org/")
+
+
+def test_the_snapshot_list_costs_the_same_for_one_row_or_many(editor_client, make):
+    def add_snapshots(count):
+        for _ in range(count):
+            source = make.source(url=f"https://example.org/{Snapshot.objects.count()}")
+            source.via = make.source(publisher=make.actor(), title="")
+            source.save()
+            Snapshot.objects.create(
+                source=source,
+                requested_url=source.url,
+                status=Snapshot.Status.TAKEN,
+                taken_at=timezone.now(),
+                warc="archives/x.warc.gz",
+                sha256="0" * 64,
+            )
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert (
+                editor_client.get(reverse("admin:archives_snapshot_changelist")).status_code == 200
+            )
+        return len(captured)
+
+    add_snapshots(1)
+    one = queries()
+    add_snapshots(5)
+    assert queries() == one
