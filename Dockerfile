@@ -18,6 +18,9 @@ COPY . .
 RUN SECRET_KEY=build-only ALLOWED_HOSTS=build LOCAL_MEMORY_CACHE=true \
     python manage.py collectstatic --noinput
 
+# Archived copies (MEDIA_ROOT): a named volume mounted here takes this owner on first use.
+RUN mkdir -p /app/media && chown counterclaim /app/media
+
 USER counterclaim
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

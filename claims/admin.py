@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 
+from archives.admin import SourceArchiveMixin
 from claims import matching, rules, services
 from claims.models import (
     Appearance,
@@ -1015,7 +1016,7 @@ admin.site.unregister(Source)
 
 
 @admin.register(Source)
-class SourceWithClaimsAdmin(SourceAdmin):
+class SourceWithClaimsAdmin(SourceArchiveMixin, SourceAdmin):
     inlines = [ClaimQuotedInline, EvidenceDrawnInline]
 
     def save_related(self, request, form, formsets, change):

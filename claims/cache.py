@@ -20,7 +20,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_cache_key, learn_cache_key
 
 GENERATION_KEY = "public-cache-generation"
-CACHED_APPS = ("claims", "sources", "trust")
+CACHED_APPS = ("claims", "sources", "trust", "archives")
 # What a view asks of the middleware outside this one, on the response: a policy of its own
 # (django.views.decorators.csp), no X-Frame-Options (xframe_options_exempt). A cached copy
 # keeps them, so a hit gets the headers the miss got (embeds.views.frameable).

@@ -26,8 +26,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.dispatch import Signal
 
+from archives.services import archive_unarchived
 from claims import languages, rules
 from claims.models import Appearance, Claim, Counterclaim, StanceLink, Verdict
 from sources.models import Source
@@ -262,7 +264,8 @@ def change_claim(claim, *, by, correction_note="", minor=False, topics=None, **f
 def take_step(claim, name, *, by, note=""):
     """Take the workflow step ``name`` (``rules.TRANSITIONS``) on ``claim`` as ``by``:
     refused by the claim's own method (``ValidationError``, ``PermissionDenied``), or taken
-    and, for a publication or a retraction, announced. ``note`` is a retraction's public
+    and, for a publication or a retraction, announced (a publication also archives the
+    sources it cites, ``archive_cited_sources``). ``note`` is a retraction's public
     note, or the note sent back with a draft."""
     if name == "retract":
         claim.retract(note, by)
@@ -272,9 +275,20 @@ def take_step(claim, name, *, by, note=""):
     elif name in ("publish", "submit_for_review"):
         getattr(claim, name)(by)
         if name == "publish":
+            archive_cited_sources(claim, by=by)
             announce(claim, PUBLISHED)
     else:
         raise ValueError(f"No workflow step {name!r}.")
+
+
+def archive_cited_sources(claim, *, by=None):
+    """Ask for a snapshot of each source ``claim`` and its evidence cite that has none yet
+    (``ARCHIVE_ON_PUBLISH``): a page quoted in public should not be able to vanish. The
+    snapshots are taken by the task worker after the commit; the request only records that
+    they are waiting."""
+    if settings.ARCHIVE_ON_PUBLISH:
+        cited = Source.objects.filter(Q(claims=claim) | Q(evidence__stance_links__claim=claim))
+        archive_unarchived(Source.objects.filter(pk__in=cited.values("pk")), by=by)
 
 
 # Evidence links: adding or removing a piece of evidence, or changing its stance, changes

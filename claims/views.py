@@ -322,6 +322,8 @@ def source_detail(request, pk, slug=None):
         .filter(via=source)
         .select_related("publisher"),
         "text": _marked_text(source),
+        # Our own copy (archives/): the source is public, so its taken snapshots are.
+        "snapshot": source.snapshots.taken().order_by("-taken_at").first(),
     }
     return render(request, "claims/source_detail.html", context)
 

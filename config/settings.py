@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "jobs",
     "webhooks",
+    "archives",
 ]
 
 MIDDLEWARE = [
@@ -254,6 +255,28 @@ OPEN_DATA_LICENSE = env.str("OPEN_DATA_LICENSE", default="CC BY 4.0")
 OPEN_DATA_LICENSE_URL = env.str(
     "OPEN_DATA_LICENSE_URL", default="https://creativecommons.org/licenses/by/4.0/"
 )
+
+# Files the app writes: archived copies of sources (archives/, docs/deploy.md). Never served
+# from here as they are: the archive's views check that a copy may be public and serve it
+# inert. Keep it on a volume that is backed up, like the database.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+
+# Archiving sources (archives/; docs/deploy.md, "Archiving sources"). The user agent's first
+# word is the one robots.txt rules are matched against.
+ARCHIVE_USER_AGENT = env.str(
+    "ARCHIVE_USER_AGENT", default=f"{SITE_NAME.replace(' ', '')}Archiver/1.0 (+{SITE_URL})"
+)
+ARCHIVE_MAX_BYTES = env.int("ARCHIVE_MAX_BYTES", default=10 * 1024 * 1024)
+ARCHIVE_CONNECT_TIMEOUT = env.float("ARCHIVE_CONNECT_TIMEOUT", default=10.0)
+ARCHIVE_READ_TIMEOUT = env.float("ARCHIVE_READ_TIMEOUT", default=20.0)
+ARCHIVE_TOTAL_TIMEOUT = env.float("ARCHIVE_TOTAL_TIMEOUT", default=60.0)
+ARCHIVE_MAX_REDIRECTS = env.int("ARCHIVE_MAX_REDIRECTS", default=5)
+ARCHIVE_RESPECT_ROBOTS = env.bool("ARCHIVE_RESPECT_ROBOTS", default=True)
+# Only for tests and local trials: lets the archiver fetch from loopback and private
+# networks, which in production would let an editor's URL reach internal services (SSRF).
+ARCHIVE_ALLOW_PRIVATE_ADDRESSES = env.bool("ARCHIVE_ALLOW_PRIVATE_ADDRESSES", default=False)
+# Publishing a claim archives its and its evidence's sources that have no snapshot yet.
+ARCHIVE_ON_PUBLISH = env.bool("ARCHIVE_ON_PUBLISH", default=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -62,6 +62,7 @@ urlpatterns = [
             RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True)
         ),
     ),
+    path("archive/", include("archives.urls")),
     path("api/v1/", include("claims.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's set-up script from its own URL (?script), not inline,

@@ -55,6 +55,7 @@ def source_form(source, **changes):
         "slug": source.slug,
         **management_form("claims", 0),
         **management_form("evidence", 0),
+        **management_form("snapshots", 0),
         **changes,
     }
 
