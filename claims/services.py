@@ -261,12 +261,13 @@ def change_claim(claim, *, by, correction_note="", minor=False, topics=None, **f
 
 
 @transaction.atomic
-def take_step(claim, name, *, by, note=""):
+def take_step(claim, name, *, by, note="", archive=True):
     """Take the workflow step ``name`` (``rules.TRANSITIONS``) on ``claim`` as ``by``:
     refused by the claim's own method (``ValidationError``, ``PermissionDenied``), or taken
     and, for a publication or a retraction, announced (a publication also archives the
-    sources it cites, ``archive_cited_sources``). ``note`` is a retraction's public
-    note, or the note sent back with a draft."""
+    sources it cites, ``archive_cited_sources``, unless ``archive`` is false: loading data
+    fetches nothing). ``note`` is a retraction's public note, or the note sent back with a
+    draft."""
     if name == "retract":
         claim.retract(note, by)
         announce(claim, RETRACTED, claim.corrections.order_by("-created_at", "-pk").first())
@@ -275,7 +276,8 @@ def take_step(claim, name, *, by, note=""):
     elif name in ("publish", "submit_for_review"):
         getattr(claim, name)(by)
         if name == "publish":
-            archive_cited_sources(claim, by=by)
+            if archive:
+                archive_cited_sources(claim, by=by)
             announce(claim, PUBLISHED)
     else:
         raise ValueError(f"No workflow step {name!r}.")
