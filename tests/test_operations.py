@@ -180,3 +180,21 @@ def test_static_files_collect_fingerprinted_and_compressed(settings, tmp_path):
     css = list((tmp_path / "css").glob("site.*.css"))
     assert css, "site.css was not fingerprinted"
     assert (tmp_path / "css" / f"{css[0].name}.gz").exists()
+
+
+def test_templates_are_compiled_once_per_process_with_debug_off():
+    """Django's cached loader: a page's templates are parsed on first use, not per request."""
+    code = (
+        "import django; django.setup(); from django.template import engines;"
+        "print(engines['django'].engine.debug,"
+        " [type(loader).__module__ for loader in engines['django'].engine.template_loaders])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, **PRODUCTION, "DEBUG": "0", "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False ['django.template.loaders.cached']"
