@@ -402,7 +402,11 @@ def worker_pids(server):
 
 
 def rss_mb(pid):
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:  # the worker was killed (gunicorn's timeout)
+        return 0.0
+    for line in status.splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
@@ -423,27 +427,33 @@ EXPORT_RSS_GROWTH_MB = 50
 
 def export(args, server, path):
     """One whole export, read as a client would: the time to its first byte and to its last,
-    its size, and the memory of the worker that answered (``X-Worker-Pid``) before and
-    after."""
+    its size, and the memory of the worker that answered (``X-Worker-Pid``) before and after
+    (after: the largest it reached while streaming, read with each megabyte). An export cut
+    off before its end (gunicorn's timeout kills the worker) says so in its status."""
     before = {pid: rss_mb(pid) for pid in worker_pids(server)}
     conn = http.client.HTTPConnection(HOST, args.port, timeout=3600)
     started = time.perf_counter()
     conn.request("GET", path)
     response = conn.getresponse()
+    pid = int(response.getheader("X-Worker-Pid"))
     size = len(response.read(1))
     first_byte = time.perf_counter() - started
-    while chunk := response.read(1 << 20):
-        size += len(chunk)
+    status, after = response.status, rss_mb(pid)
+    try:
+        while chunk := response.read(1 << 20):
+            size += len(chunk)
+            after = max(after, rss_mb(pid))
+    except (http.client.IncompleteRead, OSError):
+        status = "cut"
     total = time.perf_counter() - started
-    pid = int(response.getheader("X-Worker-Pid"))
     return {
         "path": path,
-        "status": response.status,
+        "status": status,
         "first_byte_s": first_byte,
         "total_s": total,
         "mb": size / 2**20,
         "rss_before_mb": before[pid],
-        "rss_after_mb": rss_mb(pid),
+        "rss_after_mb": after,
     }
 
 
