@@ -6,20 +6,22 @@ feed or count."""
 import re
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import quote_etag
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import condition, require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
 from claims import check_text as text_check
-from claims.cache import public_count, request_generation
-from claims.claimreview import claim_review
+from claims.cache import PER_GENERATION_SECONDS, per_generation, public_count, request_generation
+from claims.claimreview import claim_review, rating_bounds
 from claims.filters import ClaimFilter
 from claims.highlight import highlight
 from claims.models import (
@@ -140,22 +142,32 @@ def ordered_results(claim_filter):
     return claim_filter.qs.order_by("-published_at", "-id")
 
 
+def _claim_version(request, pk, updated):
+    """What the claim page shows, as one string: the claim's ``updated_at`` and the public
+    cache's generation. The page also shows sources, people, topics, evidence, corrections and
+    counterclaims whose changes do not all touch the claim, and any change to them retires the
+    generation (claims.cache), so a page that changed gets a new version
+    (tests/test_etags.py changes each of them). It is the page's ETag and the key of its
+    cached evidence column; the price is a new version after any write, even one the page does
+    not show."""
+    return f"{pk}-{updated.timestamp()}-{request_generation(request)}"
+
+
 def _claim_etag(request, pk, slug=None):
-    """The claim's ``updated_at`` and the public cache's generation: the page also shows
-    sources, people, topics, evidence, corrections and counterclaims whose changes do not all
-    touch the claim, and any change to them retires the generation (claims.cache), so a page
-    that changed is never answered 304 (tests/test_etags.py changes each of them). Unlike the
-    API's digest of the body, this answers a revalidation with one query and no rendering;
-    the price is a new ETag after any write, even one the page does not show."""
+    """The version of a conditional request's claim, with one query and no rendering (unlike
+    the API's digest of the body). An unconditional request gets its ETag from the claim the
+    page loads anyway (``claim_detail``), which spares this query."""
+    if "HTTP_IF_NONE_MATCH" not in request.META and "HTTP_IF_MATCH" not in request.META:
+        return None
     updated = _published().filter(pk=pk).values_list("updated_at", flat=True).first()
-    return f"{pk}-{updated.timestamp()}-{request_generation(request)}" if updated else None
+    return _claim_version(request, pk, updated) if updated else None
 
 
 def _claim_page(request, claims, pk, *, preview=False):
     """Render one claim's page from ``claims`` (the public gate, or everything for a preview)."""
     # Most claims have no corrections, appearances or exchange, and many claimants have no
     # affiliation: flags on the claim's row spare them those queries (the affiliations' gate
-    # costs milliseconds to build and plan).
+    # costs milliseconds to build and plan, even unused: build it only when asked).
     in_exchange = Exists(
         Counterclaim.objects.filter(Q(original=OuterRef("pk")) | Q(response=OuterRef("pk")))
     )
@@ -174,33 +186,43 @@ def _claim_page(request, claims, pk, *, preview=False):
         if claim.appeared
         else []
     )
-    # An editor's preview shows every tie of the claimant; readers only the public ones.
-    affiliations = Affiliation.objects.all() if preview else Affiliation.objects.published()
-    affiliations = (
-        affiliations.filter(person=claim.claimant_id).select_related("organization")
-        if claim.affiliated
-        else []
-    )
+    affiliations = []
+    if claim.affiliated:
+        # An editor's preview shows every tie of the claimant; readers only the public ones.
+        affiliations = Affiliation.objects.all() if preview else Affiliation.objects.published()
+        affiliations = affiliations.filter(person=claim.claimant_id).select_related("organization")
     corrections = (
         claim.corrections.select_related("verdict_before", "verdict_after")
         if claim.corrected
         else []
     )
-    links = claim.stance_links.select_related(
-        "evidence__source__publisher", "evidence__source__via__publisher", "evidence__author"
-    )
-    groups = [
-        (stance, label, [link for link in links if link.stance == stance])
-        for stance, label in StanceLink.Stance.choices
-    ]
+
+    def evidence_groups():
+        # Called by the template only when the evidence column is not in the cache.
+        links = claim.stance_links.select_related(
+            "evidence__source__publisher", "evidence__source__via__publisher", "evidence__author"
+        )
+        groups = [
+            (stance, label, [link for link in links if link.stance == stance])
+            for stance, label in StanceLink.Stance.choices
+        ]
+        return [group for group in groups if group[2]]
+
     canonical_url = request.build_absolute_uri(claim.get_absolute_url())
     answers, answered_by = claim.public_exchange() if claim.in_exchange else ([], [])
     checked, reviewed = claim.byline()
+    version = _claim_version(request, claim.pk, claim.updated_at)
+    # The evidence column (a query with six joins and most of the template's work) is kept per
+    # version of the claim, so a reader who misses the page's cache (a new query string, an
+    # htmx request) is spared it; never for a preview, nor when the public cache is off.
+    cache_evidence = not preview and settings.PUBLIC_CACHE_SECONDS > 0
     context = {
         "claim": claim,
         "preview": preview,
         "affiliations": affiliations,
-        "evidence_groups": [group for group in groups if group[2]],
+        "evidence_groups": evidence_groups,
+        "evidence_key": version if cache_evidence else None,
+        "evidence_seconds": PER_GENERATION_SECONDS,
         "corrections": corrections,
         "answers": answers,
         "answered_by": answered_by,
@@ -213,9 +235,15 @@ def _claim_page(request, claims, pk, *, preview=False):
         ),
         "claim_review": None
         if preview
-        else claim_review(claim, request, byline=(checked, reviewed)),
+        else claim_review(
+            claim,
+            request,
+            bounds=per_generation("rating-bounds", rating_bounds, request),
+            byline=(checked, reviewed),
+        ),
     }
-    return claim, render(request, "claims/claim_detail.html", context)
+    response = render(request, "claims/claim_detail.html", context)
+    return claim, response, version
 
 
 def language_feed(language):
@@ -230,9 +258,10 @@ def language_feed(language):
 @public_cache
 @condition(etag_func=_claim_etag)
 def claim_detail(request, pk, slug=None):
-    claim, response = _claim_page(request, _published(), pk)
+    claim, response, version = _claim_page(request, _published(), pk)
     if slug != claim.slug:
         return redirect(claim, permanent=True)
+    response.headers["ETag"] = quote_etag(version)  # as _claim_etag would have said
     return response
 
 
@@ -242,7 +271,7 @@ def claim_detail(request, pk, slug=None):
 def claim_preview(request, pk):
     """An editor's view of any claim, draft or not, as readers would see it once published.
     Marked as a preview, kept out of search engines and caches."""
-    _, response = _claim_page(request, Claim.objects.all(), pk, preview=True)
+    _, response, _ = _claim_page(request, Claim.objects.all(), pk, preview=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

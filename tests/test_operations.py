@@ -127,15 +127,29 @@ def test_production_refuses_to_start_without_a_shared_cache():
 @pytest.mark.parametrize(
     ("env", "backend"),
     [
-        (PRODUCTION, "redis.RedisCache"),
-        ({"DEBUG": "1"}, "locmem.LocMemCache"),
-        ({**PRODUCTION, "REDIS_URL": "", "LOCAL_MEMORY_CACHE": "true"}, "locmem.LocMemCache"),
+        (PRODUCTION, "config.redis_cache.RedisCache"),
+        ({"DEBUG": "1"}, "django.core.cache.backends.locmem.LocMemCache"),
+        (
+            {**PRODUCTION, "REDIS_URL": "", "LOCAL_MEMORY_CACHE": "true"},
+            "django.core.cache.backends.locmem.LocMemCache",
+        ),
     ],
 )
 def test_the_cache_is_redis_in_production_and_memory_for_one_process(env, backend):
     result = load_settings(**env)
     assert result.returncode == 0, result.stderr
-    assert f"django.core.cache.backends.{backend}" in result.stdout
+    assert backend in result.stdout
+
+
+def test_the_redis_cache_makes_one_client_per_connection_pool():
+    """Django's backend builds a ``redis.Redis`` (some 200 callbacks) for every operation."""
+    from config.redis_cache import RedisCache
+
+    client = RedisCache("redis://127.0.0.1:6379/0", {})._cache
+    first = client.get_client("a")
+    assert client.get_client("b") is first
+    assert client.get_client("c", write=True) is first
+    assert first.connection_pool is client._get_connection_pool(write=False)
 
 
 def test_database_url_switches_to_postgresql_with_a_pool():
@@ -166,3 +180,21 @@ def test_static_files_collect_fingerprinted_and_compressed(settings, tmp_path):
     css = list((tmp_path / "css").glob("site.*.css"))
     assert css, "site.css was not fingerprinted"
     assert (tmp_path / "css" / f"{css[0].name}.gz").exists()
+
+
+def test_templates_are_compiled_once_per_process_with_debug_off():
+    """Django's cached loader: a page's templates are parsed on first use, not per request."""
+    code = (
+        "import django; django.setup(); from django.template import engines;"
+        "print(engines['django'].engine.debug,"
+        " [type(loader).__module__ for loader in engines['django'].engine.template_loaders])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, **PRODUCTION, "DEBUG": "0", "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False ['django.template.loaders.cached']"

@@ -6,6 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
@@ -197,12 +198,59 @@ def queries(client, url):
     return len(ctx)
 
 
-def test_claim_page_costs_the_same_queries_for_1_or_50_evidence(client, make):
+def cold_queries(client, url):
+    """Queries of a claim page rendered from nothing: no cached page, evidence column or
+    rating scale (what the first reader after a write gets)."""
+    cache.clear()
+    return queries(client, url)
+
+
+@pytest.mark.parametrize("evidence", [1, 100])
+def test_claim_page_costs_at_most_five_queries_whatever_its_evidence(
+    client, make, evidence, django_assert_max_num_queries
+):
+    # The claim (flagged), topics, evidence, the byline's workflow steps, the rating scale:
+    # five, so that one more prefetch still keeps the page within six.
+    claim = make.claim(evidence=evidence)
+    cache.clear()
+    with django_assert_max_num_queries(5):
+        page = client.get(claim.get_absolute_url())
+    assert page.content.decode().count('<li class="evidence">') == evidence
+
+
+def test_claim_page_costs_the_same_queries_for_1_or_100_evidence_in_an_exchange(client, make):
     small = make.claim(evidence=1)
-    big = make.claim(evidence=50)
+    big = make.claim(evidence=100)
     for claim in (small, big):
         Counterclaim.objects.create(original=claim, response=make.claim())
-    assert queries(client, small.get_absolute_url()) == queries(client, big.get_absolute_url())
+    small_url, big_url = small.get_absolute_url(), big.get_absolute_url()
+    assert cold_queries(client, small_url) == cold_queries(client, big_url) == 6
+
+
+def test_claim_page_reads_its_evidence_column_from_the_cache_until_the_claim_changes(client, make):
+    claim = make.claim(evidence=3)
+    url = claim.get_absolute_url()
+    first = cold_queries(client, url)
+    # Another address of the same page (a tracking parameter) misses the page's cache but
+    # not the evidence column's, nor the rating scale's: no evidence query.
+    again = client.get(f"{url}?utm_source=feed")
+    assert queries(client, f"{url}?utm_source=mail") == first - 2
+    assert again.content.decode().count('<li class="evidence">') == 3
+    evidence = claim.stance_links.first().evidence
+    evidence.excerpt = "A corrected excerpt."
+    evidence.save()
+    assert "A corrected excerpt." in client.get(f"{url}?utm_source=mail").content.decode()
+
+
+def test_claim_page_with_a_cached_evidence_column_is_the_page_rendered_whole(
+    client, make, settings
+):
+    claim = make.claim(evidence=4)
+    url = claim.get_absolute_url()
+    client.get(url)
+    cached = client.get(f"{url}?again=1").content.decode()
+    settings.PUBLIC_CACHE_SECONDS = 0  # no cache of any kind: rendered whole
+    assert client.get(f"{url}?again=1").content.decode() == cached
 
 
 def test_a_claim_without_corrections_exchange_or_affiliations_asks_nothing_of_them(client, make):
@@ -211,11 +259,11 @@ def test_a_claim_without_corrections_exchange_or_affiliations_asks_nothing_of_th
     full.record_correction("The ruling was reworded.", ["ruling"])
     agency = make.claim().claimant
     Affiliation.objects.create(person=full.claimant, organization=agency, role="spokesperson")
-    # The etag, the claim (flagged), topics, evidence, the byline's workflow steps, the
-    # rating scale, the organization (ClaimReview's author).
-    assert queries(client, plain.get_absolute_url()) == 7
+    # The claim (flagged), topics, evidence, the byline's workflow steps, the rating scale,
+    # the organization (ClaimReview's author).
+    assert cold_queries(client, plain.get_absolute_url()) == 6
     # And the corrections, the exchange, the claimant's public affiliations.
-    assert queries(client, full.get_absolute_url()) == 10
+    assert cold_queries(client, full.get_absolute_url()) == 9
     page = client.get(full.get_absolute_url()).content.decode()
     assert "The ruling was reworded." in page and "Answered by" in page
     assert f"spokesperson, {agency.name}" in page
