@@ -39,6 +39,8 @@ from claims.pagination import IdsFirstPaginator
 from claims.quotes import mark_passages
 from claims.throttling import TextCheckThrottle, retry_after, throttle_searches
 from sources.models import Actor, Affiliation, Source
+from trust.models import Organization
+from trust.people import author_node
 
 CLAIMS_PER_PAGE = 20
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
@@ -239,6 +241,10 @@ def _claim_page(request, claims, pk, *, preview=False):
             claim,
             request,
             bounds=per_generation("rating-bounds", rating_bounds, request),
+            # The organization changes only with a write, like the rating scale.
+            author=author_node(
+                request, per_generation("organization", Organization.current, request)
+            ),
             byline=(checked, reviewed),
         ),
     }

@@ -27,11 +27,11 @@ def byline_name(step):
     return Byline(profile.name, profile.get_absolute_url() if profile.public_profile else "")
 
 
-def author_node(request=None):
-    """ClaimReview's ``author``: the organization as its About page defines it
-    (``Organization``), the settings (``SITE_NAME``, the site's address) where it is empty.
-    One query (by primary key): compute it once for a list of reviews."""
-    publisher = Organization.current()
+def author_node(request=None, publisher=None):
+    """ClaimReview's ``author``: the organization (``publisher``, else read: one query by
+    primary key) as its About page defines it, the settings (``SITE_NAME``, the site's
+    address) where it is empty. Compute it once for a list of reviews."""
+    publisher = publisher or Organization.current()
     node = {
         "@type": "Organization",
         "name": publisher.display_name,
