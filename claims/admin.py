@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from archives.admin import SourceArchiveMixin
@@ -428,14 +428,6 @@ MIN_SUGGESTION_WORDS = 3
 MAX_SUGGESTION_QUOTE = 2000
 
 
-def appearance_add_url():
-    """The admin's form that records a claim said again (``claims.Appearance``)."""
-    try:
-        return reverse("admin:claims_appearance_add")
-    except NoReverseMatch:  # until the Appearance admin is installed beside this one
-        return reverse("admin:index") + "claims/appearance/add/"
-
-
 @admin.register(Claim)
 class ClaimAdmin(UserFormMixin, QuoteCheckDisplay, VersionedAdminMixin, HistoryAdmin):
     # What an editor triages by, narrow enough to fit a laptop's screen beside the filters:
@@ -635,7 +627,6 @@ class ClaimAdmin(UserFormMixin, QuoteCheckDisplay, VersionedAdminMixin, HistoryA
             "quote": quote,
             "asked": enough,
             "matches": matching.match_text(quote, claims=claims) if enough else [],
-            "appearance_add_url": appearance_add_url(),
         }
         return TemplateResponse(request, "admin/claims/claim/suggestions.html", context)
 

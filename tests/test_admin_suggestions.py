@@ -2,6 +2,7 @@
 say the same thing, any status and marked as such, with scores and a link to record the
 quote as an appearance of one of them (ClaimAdmin.suggestions_view)."""
 
+import html
 import re
 from urllib.parse import quote as urlquote
 
@@ -43,9 +44,13 @@ def test_suggests_the_closest_claims_of_any_status_with_scores(editor_client, sa
 def test_each_suggestion_links_to_record_the_quote_as_an_appearance(editor_client, said):
     page = editor_client.get(URL, {"quote": TYPED}).content.decode()
     claim = said[Claim.Status.PUBLISHED]
-    href = f"{reverse('admin:index')}claims/appearance/add/?claim={claim.pk}&amp;quote="
+    href = f"{reverse('admin:claims_appearance_add')}?claim={claim.pk}&amp;quote="
     assert f'href="{href}{urlquote(TYPED, safe="")}"' in page
     assert page.count("Record as an appearance") == 3
+    # The link opens the appearance's form with the claim chosen and the words typed.
+    form = editor_client.get(html.unescape(href) + urlquote(TYPED, safe="")).content.decode()
+    assert f'<option value="{claim.pk}" selected>' in form
+    assert TYPED in form
 
 
 def test_the_claim_being_edited_is_not_its_own_suggestion(editor_client, said):
