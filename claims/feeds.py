@@ -148,13 +148,12 @@ class VerdictClaimsFeed(LatestClaimsFeed):
 
 
 class LanguageClaimsFeed(LatestClaimsFeed):
-    """The claims said in one language. Claims have no language of their own yet: a claim's
-    language is its source's (``Source.language``, an IETF tag such as ``en`` or ``pt-BR``,
-    matched without regard to case). A language no public claim is in has no feed (404)."""
+    """The claims said in one language (``Claim.language``, a BCP 47 tag: ``es`` takes
+    ``es-MX`` too, ``pt-BR`` only itself; any case). A language no public claim is in has no
+    feed (404)."""
 
     def get_object(self, request, code):
-        claims = Claim.objects.published().filter(source__language__iexact=code)
-        if not claims.exists():
+        if not self.claims(code).exists():
             raise Http404("No published claim in this language.")
         return code
 
@@ -165,7 +164,7 @@ class LanguageClaimsFeed(LatestClaimsFeed):
         return reverse("claims:list")
 
     def claims(self, code):
-        return Claim.objects.published().filter(source__language__iexact=code)
+        return Claim.objects.published().in_language(code)
 
 
 def language_name(code):

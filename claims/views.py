@@ -3,7 +3,6 @@
 ...): a draft or a claim in review, or anything known only from one, can reach no page, list,
 feed or count."""
 
-import re
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -43,7 +42,6 @@ from trust.models import Organization
 from trust.people import author_node
 
 CLAIMS_PER_PAGE = 20
-LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
 # Public pages may be kept by browsers and shared caches for a short while; claim pages are
 # revalidated cheaply with their ETag.
 public_cache = cache_control(public=True, max_age=60)
@@ -231,7 +229,7 @@ def _claim_page(request, claims, pk, *, preview=False):
         "checked": checked,
         "reviewed": reviewed,
         "canonical_url": canonical_url,
-        "language_feed": language_feed(claim.source.language),
+        "language_feed": language_feed(claim.language),
         "oembed_url": request.build_absolute_uri(
             f"{reverse('embeds:oembed')}?{urlencode({'url': canonical_url, 'format': 'json'})}"
         ),
@@ -254,8 +252,8 @@ def _claim_page(request, claims, pk, *, preview=False):
 
 def language_feed(language):
     """The address of the feed of claims in ``language`` (``claims.feeds.LanguageClaimsFeed``),
-    or "" for a language that is no IETF tag (a source's language is free text)."""
-    if not LANGUAGE_TAG.fullmatch(language):
+    or "" for a claim with no language."""
+    if not language:
         return ""
     return reverse("feeds:language", args=[language.lower()])
 
