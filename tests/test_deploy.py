@@ -21,7 +21,17 @@ ROOT = Path(__file__).resolve().parent.parent
 # What docs/deploy.md's portable backup dumps: the content, and the users it names (history,
 # workflow steps, corrections), their groups and tokens, by natural key (username, group
 # name), so they need not keep their ids in the database restored into.
-BACKUP = ["auth.group", "auth.user", "tokens", "sources", "claims", "archives"]
+BACKUP = [
+    "auth.group",
+    "auth.user",
+    "tokens",
+    "sources",
+    "claims",
+    "archives",
+    "trust",
+    "reader_requests",
+    "webhooks",
+]
 NATURAL_KEYS = ["--natural-foreign", "--natural-primary"]
 
 
