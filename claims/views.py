@@ -13,7 +13,7 @@ from django.views.decorators.http import condition, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
-from claims.cache import public_count, request_generation
+from claims.cache import HTMX_HEADERS, claim_versions, public_count
 from claims.claimreview import claim_review
 from claims.filters import ClaimFilter
 from claims.highlight import highlight
@@ -61,7 +61,7 @@ def home(request):
 @require_safe
 @throttle_searches
 @public_cache
-@vary_on_headers("HX-Request")
+@vary_on_headers(*HTMX_HEADERS)
 def claim_list(request):
     """The searchable, filterable list, with the API's filters (``claims.filters``). The
     filter form's requests (htmx) get only the results fragment; a page loaded whole (a link,
@@ -134,14 +134,14 @@ def ordered_results(claim_filter):
 
 
 def _claim_etag(request, pk, slug=None):
-    """The claim's ``updated_at`` and the public cache's generation: the page also shows
-    sources, people, topics, evidence, corrections and counterclaims whose changes do not all
-    touch the claim, and any change to them retires the generation (claims.cache), so a page
-    that changed is never answered 304 (tests/test_etags.py changes each of them). Unlike the
-    API's digest of the body, this answers a revalidation with one query and no rendering;
-    the price is a new ETag after any write, even one the page does not show."""
-    updated = _published().filter(pk=pk).values_list("updated_at", flat=True).first()
-    return f"{pk}-{updated.timestamp()}-{request_generation(request)}" if updated else None
+    """The versions of the cache tags the claim's responses depend on (``claims.cache``):
+    every write to something the page shows (its row, evidence, sources, people, topics,
+    corrections, counterclaims) retires them (``claims.dependencies``; tests/test_etags.py
+    changes each), so a page that changed is never answered 304, and a revalidation is
+    answered from the cache alone, without the database. Read before the page's rows, so a
+    write that lands while it renders changes the ETag too."""
+    versions = claim_versions(request, pk)
+    return "-".join(str(value) for value in (pk, *versions.values()))
 
 
 def _claim_page(request, claims, pk, *, preview=False):

@@ -32,7 +32,7 @@ from claims.api.permissions import (
 )
 from claims.api.preconditions import check_if_match, etag_header, stale, with_read_etag
 from claims.api.renderers import CSVRenderer, JSONLDRenderer
-from claims.cache import public_count
+from claims.cache import claim_tag, depend_on, public_count
 from claims.claimreview import reviewable
 from claims.models import Claim, Correction, Counterclaim, Evidence, StanceLink, Topic, Verdict
 from sources.concurrency import EditConflict, Versioned
@@ -261,6 +261,13 @@ class ClaimViewSet(WritableGatedViewSet):
 
     def public_queryset(self):
         return Claim.objects.published()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # A claim's own reads (its detail and JSON-LD) are retired with the claim, not with
+        # every write to the lists (claims.cache).
+        if self.action in ("retrieve", "claimreview") and self.public:
+            depend_on(request._request, claim_tag(kwargs["pk"]))
 
     def check_editorial_rules(self, claim):
         services.check_may_change(claim, by=self.request.user)
