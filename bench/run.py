@@ -15,6 +15,12 @@ It also prints the database time of one page of search results at that size
 claim matching's speed (``bench/match_times.py``: one text's p50 and p95, and sentences a
 second in batches of 100, with issue 15's targets).
 
+``--mixed`` runs only the mixed read/write rows (also part of the default run): readers on
+100 claim pages, their API details, the claim list, home and the API list while a writer
+saves one of those claims a second through ``claims.services``, as an editor would; it prints
+each kind's cache hit ratio (``X-Cache``) and p50/p95, and issue 14's target (claim pages hit
+the cache >= 90 % under one write a second). ``--mixed-seconds`` sets its length (30).
+
 ``--soak SECONDS`` instead drives a mix of URLs for that long and reports errors and the
 workers' memory (``make soak``). "Uncached" rows add a unique query parameter to each
 request, so every one misses the public cache and renders in full; "304, uncached" sends the

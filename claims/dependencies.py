@@ -15,6 +15,7 @@ everything: they are rarely written, and retiring too much is slow but never wro
 recounts).
 """
 
+from django.apps import apps
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
@@ -44,7 +45,8 @@ def _claim_ids(*conditions):
 
 
 def _with_counterparts(ids):
-    """``ids`` and the claims in an exchange with them: both pages show the exchange."""
+    """``ids`` and the claims in an exchange with them: a claim's page shows the other
+    claims of its exchange (their claimant, summary and verdict)."""
     links = Counterclaim.objects.filter(Q(original__in=ids) | Q(response__in=ids))
     return {*ids, *(pk for pair in links.values_list("original", "response") for pk in pair)}
 
@@ -62,11 +64,11 @@ def _claims_citing(sources):
 
 
 def claims_showing(row):
-    """The ids of the claims whose own responses show ``row``, EVERYTHING, or None for rows
-    no public response shows (history records)."""
+    """The ids of the claims whose own responses show ``row`` (before their exchanges are
+    added), EVERYTHING, or none for rows that no public response shows (history records)."""
     match row:
         case Claim():
-            return _with_counterparts({row.pk})
+            return {row.pk}
         case StanceLink() | Correction() | ClaimTransition():
             return {row.claim_id}
         case Counterclaim():
@@ -86,7 +88,7 @@ def claims_showing(row):
                 ),
                 Q(stance_links__evidence__author=row.pk),
             )
-    if getattr(row, "instance_type", None) or type(row).__name__.startswith("Historical"):
+    if hasattr(type(row), "instance_type"):
         return set()  # simple-history's records: the admin's, never a public page's
     return EVERYTHING
 
@@ -94,7 +96,9 @@ def claims_showing(row):
 def _tags(row):
     """The tags a write to ``row`` retires (as it is now: called before and after)."""
     claim_ids = claims_showing(row)
-    if claim_ids is EVERYTHING:
+    if claim_ids:
+        claim_ids = _with_counterparts(claim_ids)
+    if claim_ids is EVERYTHING or len(claim_ids) > MOST_CLAIMS:
         return {ALL}
     tags = {claim_tag(pk) for pk in claim_ids}
     # Sources and people are in lists of their own; the rest only through a public claim.
@@ -113,30 +117,30 @@ def _stored(row):
     return type(row)._base_manager.filter(pk=row.pk).first()
 
 
+CACHED_APPS = ("claims", "sources")
+
+
 def _cached(sender):
-    return sender._meta.app_label in ("claims", "sources")
+    return sender._meta.app_label in CACHED_APPS
 
 
 def note_before_save(sender, instance, raw=False, **kwargs):
-    if _cached(sender) and not raw and (stored := _stored(instance)) is not None:
+    if not raw and (stored := _stored(instance)) is not None:
         instance._public_cache_before = _tags(stored)
 
 
 def retire_after_save(sender, instance, raw=False, **kwargs):
-    if _cached(sender):
-        before = instance.__dict__.pop("_public_cache_before", set())
-        retire(({ALL} if raw else _tags(instance)) | before)
+    before = instance.__dict__.pop("_public_cache_before", set())
+    retire(({ALL} if raw else _tags(instance)) | before)
 
 
 def retire_before_delete(sender, instance, **kwargs):
     # Before: a deleted row's links (its claim's stance links, its counterclaims) go with it.
-    if _cached(sender):
-        instance._public_cache_before = _tags(instance)
+    instance._public_cache_before = _tags(instance)
 
 
 def retire_after_delete(sender, instance, **kwargs):
-    if _cached(sender):
-        retire(instance.__dict__.pop("_public_cache_before", {ALL}))
+    retire(instance.__dict__.pop("_public_cache_before", {ALL}))
 
 
 def retire_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
@@ -152,8 +156,13 @@ def retire_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
 
 
 def connect():
-    pre_save.connect(note_before_save, dispatch_uid="cache-before-save")
-    post_save.connect(retire_after_save, dispatch_uid="cache-save")
-    pre_delete.connect(retire_before_delete, dispatch_uid="cache-before-delete")
-    post_delete.connect(retire_after_delete, dispatch_uid="cache-delete")
+    # Per model, not for every sender: a delete receiver for a model makes Django load and
+    # signal each row its QuerySet.delete() removes instead of one DELETE.
+    for model in apps.get_models():
+        if _cached(model):
+            uid = f"cache-{model._meta.label_lower}"
+            pre_save.connect(note_before_save, sender=model, dispatch_uid=f"{uid}-before-save")
+            post_save.connect(retire_after_save, sender=model, dispatch_uid=f"{uid}-save")
+            pre_delete.connect(retire_before_delete, sender=model, dispatch_uid=f"{uid}-before-del")
+            post_delete.connect(retire_after_delete, sender=model, dispatch_uid=f"{uid}-del")
     m2m_changed.connect(retire_m2m, dispatch_uid="cache-m2m")

@@ -25,11 +25,15 @@ def read(client, url):
 
 @pytest.fixture
 def claim(make):
-    """A published claim with a topic, a claimant with a slug, one piece of evidence."""
-    return make.claim(
+    """A published claim with a topic, a claimant with a slug, one piece of evidence, and a
+    claim that answers it."""
+    claim = make.claim(
         topics=[make.topic(name="Ferry safety")],
         claimant=make.actor(name="The ferry agency", slug="ferry-agency"),
     )
+    answer = make.claim(summary="The operator answers", claimant=make.actor(name="An operator"))
+    Counterclaim.objects.create(original=claim, response=answer)
+    return claim
 
 
 def edit_claim_row(make, claim):
@@ -77,6 +81,14 @@ def add_counterclaim(make, claim):
     return "The harbour master answers"
 
 
+def rename_answering_claimant(make, claim):
+    """The exchange shows the other claim's claimant."""
+    claimant = Counterclaim.objects.get(original=claim).response.claimant
+    claimant.name = "The renamed ferry operator"
+    claimant.save()
+    return "The renamed ferry operator"
+
+
 def edit_stance_link(make, claim):
     link = claim.stance_links.get()
     link.note = "It counts the boats the agency left out."
@@ -115,6 +127,7 @@ SHOWN_ON = {
     rename_topic: [PAGE, API, "topic"],
     record_correction: [PAGE, API, "corrections", "corrections feed"],
     add_counterclaim: [PAGE, API],
+    rename_answering_claimant: [PAGE],
     edit_stance_link: [PAGE, API],
     relabel_verdict: [PAGE, API, JSON_LD, "list", "feed", "claimant"],
 }
