@@ -7,9 +7,12 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from claims import services
 from claims.models import Claim, Counterclaim, StanceLink, Verdict
+from sources.models import Source
+from tests.test_admin import admin_url, claim_form, management_form, run_action
 
 
 @pytest.fixture(autouse=True)
@@ -245,3 +248,61 @@ def test_a_bulk_update_with_touch_retires_the_claim(client, make, claim):
     Claim.objects.filter(pk=claim.pk).update(summary="Bulk reworded")
     Claim.touch([claim.pk])
     assert "Bulk reworded" in read(client, claim.get_absolute_url()).content.decode()
+
+
+# Every door: the admin's forms and actions and the API write through the models, so the same
+# receivers retire what each write changes; readers are a separate, anonymous client.
+
+
+@pytest.fixture
+def reader():
+    return Client()
+
+
+def test_the_admin_form_retires_the_claim_page(reader, editor_client, make, claim):
+    read(reader, claim.get_absolute_url())
+    response = editor_client.post(
+        admin_url(Claim, "change", claim.pk), claim_form(claim, summary="Edited in the admin")
+    )
+    assert response.status_code == 302
+    assert "Edited in the admin" in read(reader, claim.get_absolute_url()).content.decode()
+
+
+def test_an_admin_source_edit_retires_the_claims_citing_it(reader, editor_client, make, claim):
+    source = claim.stance_links.get().evidence.source
+    read(reader, claim.get_absolute_url())
+    data = {
+        "title": "Renamed in the admin",
+        "kind": source.kind,
+        "language": source.language,
+        "url": "",
+        "archive_url": "",
+        "loaded_version": str(source.version),
+        **management_form("claims", 0),
+        **management_form("evidence", 0),
+    }
+    response = editor_client.post(admin_url(Source, "change", source.pk), data)
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    assert "Renamed in the admin" in read(reader, claim.get_absolute_url()).content.decode()
+
+
+def test_an_admin_action_retires_the_page_and_the_lists(reader, editor_client, make, claim):
+    claim.retraction_note = "The document was forged."
+    claim.save()
+    read(reader, claim.get_absolute_url())
+    read(reader, "/claims/")
+    run_action(editor_client, "retract", [claim])
+    assert "The document was forged." in read(reader, claim.get_absolute_url()).content.decode()
+    assert read(reader, "/claims/")["X-Cache"] == "miss"
+
+
+def test_an_api_write_retires_the_claim_page(reader, editor_api, make, claim):
+    evidence = claim.stance_links.get().evidence
+    read(reader, claim.get_absolute_url())
+    url = f"/api/v1/evidence/{evidence.pk}/"
+    etag = editor_api.get(url)["ETag"]
+    response = editor_api.patch(
+        url, {"excerpt": "Edited through the API."}, format="json", headers={"If-Match": etag}
+    )
+    assert response.status_code == 200, response.content
+    assert "Edited through the API." in read(reader, claim.get_absolute_url()).content.decode()
