@@ -101,7 +101,7 @@ def _without_empty(query):
 def results_page(claim_filter, number, request=None):
     """One page of the claims ``claim_filter`` selects, with search snippets when it
     searched. (The search benchmark, ``bench/search_times.py``, measures this.) Unfiltered,
-    the list holds every public claim, counted once per cache generation."""
+    the list holds every public claim, counted once per version of the cached lists."""
     narrows = claim_filter.is_bound and claim_filter.form.narrows
     count = public_count(_published(), request) if not narrows else None
     paginator = IdsFirstPaginator(

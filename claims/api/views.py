@@ -146,10 +146,10 @@ class GatedViewSet(viewsets.GenericViewSet):
         return self.request.method in SAFE_METHODS and not wants_drafts(self.request)
 
     def unfiltered_count(self):
-        """The list's count when it is the whole public set, kept per cache generation
-        (``claims.cache.public_count``); None when the request filters or reads drafts. A
-        parameter that starts with a filter's name counts as filtering (django-filter's
-        ranges add suffixes); the order does not change the count."""
+        """The list's count when it is the whole public set, kept per version of the
+        cached lists (``claims.cache.public_count``); None when the request filters or reads
+        drafts. A parameter that starts with a filter's name counts as filtering
+        (django-filter's ranges add suffixes); the order does not change the count."""
         if not self.public:
             return None
         filterset = getattr(self, "filterset_class", None)
