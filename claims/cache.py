@@ -37,6 +37,10 @@ TAG_KEY = "public-tag:{}"
 # Values kept per version of the lists (counts) outlive a cached page: they are retired by the
 # next write, not by time, and expire only so that old versions' keys do not pile up.
 PER_VERSION_SECONDS = 24 * 3600
+# A tag's version outlives the responses stored with it (PUBLIC_CACHE_SECONDS), and expires so
+# that a million claims' tags do not stay in Redis for good: an expired tag gets a new version,
+# which only turns the responses stored with the old one into misses.
+TAG_SECONDS = 24 * 3600
 # The headers htmx sends that change what a view answers: a fragment for the filter form's
 # requests, the whole page for a boosted link or a history restore (claims.views.claim_list).
 HTMX_HEADERS = ("HX-Request", "HX-Boosted", "HX-History-Restore-Request")
@@ -54,7 +58,7 @@ def versions(tags):
     missing = [key for key in keys if key not in found]
     if missing:
         for key in missing:
-            cache.add(key, time.time_ns(), timeout=None)
+            cache.add(key, time.time_ns(), timeout=TAG_SECONDS)
         found |= cache.get_many(missing)
     return {tag: found.get(key) for key, tag in keys.items()}
 
@@ -108,7 +112,7 @@ def public_count(published, request=None):
 
 def _set_new_versions(keys):
     now = time.time_ns()
-    cache.set_many(dict.fromkeys(keys, now), timeout=None)
+    cache.set_many(dict.fromkeys(keys, now), timeout=TAG_SECONDS)
 
 
 def retire(tags):
