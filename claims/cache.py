@@ -65,6 +65,7 @@ def versions(tags):
 
 def _request_versions(request, tags):
     """The versions of ``tags`` as this request first read them (once each per request)."""
+    request = getattr(request, "_request", request)  # DRF's Request wraps Django's
     known = request.__dict__.setdefault("_public_cache_versions", {})
     if missing := [tag for tag in tags if tag not in known]:
         known.update(versions(missing))
@@ -76,6 +77,7 @@ def depend_on(request, *tags):
     instead of the default ``lists``: a claim's own responses call it with its tag, before
     they read the database, so that a write that lands while they render retires what they
     store. Returns the versions (for an ETag)."""
+    request = getattr(request, "_request", request)
     request._public_cache_tags = (ALL, *tags)
     return _request_versions(request, request._public_cache_tags)
 

@@ -16,6 +16,7 @@ recounts).
 """
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
@@ -155,6 +156,15 @@ def retire_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
         retire({ALL})
 
 
+def retire_bylines(sender, instance, raw=False, update_fields=None, **kwargs):
+    """A claim's byline names the staff who checked and published it (their full name, from
+    the user model, outside these apps). A login saves only ``last_login``: nothing shown."""
+    if update_fields is not None and not {"first_name", "last_name"} & set(update_fields):
+        return
+    ids = EVERYTHING if raw else _claim_ids(Q(transitions__by=instance.pk))
+    retire({ALL} if ids is EVERYTHING else {claim_tag(pk) for pk in ids})
+
+
 def connect():
     # Per model, not for every sender: a delete receiver for a model makes Django load and
     # signal each row its QuerySet.delete() removes instead of one DELETE.
@@ -166,3 +176,6 @@ def connect():
             pre_delete.connect(retire_before_delete, sender=model, dispatch_uid=f"{uid}-before-del")
             post_delete.connect(retire_after_delete, sender=model, dispatch_uid=f"{uid}-del")
     m2m_changed.connect(retire_m2m, dispatch_uid="cache-m2m")
+    user = get_user_model()
+    post_save.connect(retire_bylines, sender=user, dispatch_uid="cache-bylines-save")
+    pre_delete.connect(retire_bylines, sender=user, dispatch_uid="cache-bylines-delete")

@@ -250,6 +250,23 @@ def test_a_bulk_update_with_touch_retires_the_claim(client, make, claim):
     assert "Bulk reworded" in read(client, claim.get_absolute_url()).content.decode()
 
 
+def test_renaming_the_editor_in_a_byline_retires_the_page(client, make, editor):
+    claim = make.claim(status=Claim.Status.IN_REVIEW)
+    claim.publish(editor)
+    read(client, claim.get_absolute_url())
+    editor.first_name, editor.last_name = "Robin", "Reviewer"
+    editor.save()
+    assert "by Robin Reviewer" in read(client, claim.get_absolute_url()).content.decode()
+
+
+def test_a_login_does_not_retire_the_bylines(client, make, editor):
+    claim = make.claim(status=Claim.Status.IN_REVIEW)
+    claim.publish(editor)
+    read(client, claim.get_absolute_url())
+    Client().force_login(editor)  # saves last_login
+    assert read(client, claim.get_absolute_url())["X-Cache"] == "hit"
+
+
 # Every door: the admin's forms and actions and the API write through the models, so the same
 # receivers retire what each write changes; readers are a separate, anonymous client.
 

@@ -267,7 +267,7 @@ class ClaimViewSet(WritableGatedViewSet):
         # A claim's own reads (its detail and JSON-LD) are retired with the claim, not with
         # every write to the lists (claims.cache).
         if self.action in ("retrieve", "claimreview") and self.public:
-            depend_on(request._request, claim_tag(kwargs["pk"]))
+            depend_on(request, claim_tag(kwargs["pk"]))
 
     def check_editorial_rules(self, claim):
         services.check_may_change(claim, by=self.request.user)
