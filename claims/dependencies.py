@@ -6,7 +6,9 @@ retired; the lists' tag too when one of those claims is public (so a draft's edi
 the draft's own key) or when the row is a source, a person or an organization, which lists,
 feeds and the source and claimant pages show by themselves. The claims are looked up as the row
 was stored before the write and as it is after, so a stance link moved to another claim, or a
-claim leaving the public, retires both sides. Topics and verdicts, which most pages show
+claim leaving the public, retires both sides; the claims in an exchange with those are
+retired too (a claim's page shows the other claims of its exchange). A staff member's name
+change retires the claims whose byline names them. Topics and verdicts, which most pages show
 (cards, filters, the rating scale in every ClaimReview), and any model not listed here, retire
 everything: they are rarely written, and retiring too much is slow but never wrong.
 
