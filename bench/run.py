@@ -15,6 +15,12 @@ It also prints the database time of one page of search results at that size
 claim matching's speed (``bench/match_times.py``: one text's p50 and p95, and sentences a
 second in batches of 100, with issue 15's targets).
 
+``--mixed`` runs only the mixed read/write rows (also part of the default run): readers on
+100 claim pages, their API details, the claim list, home and the API list while a writer
+saves one of those claims a second through ``claims.services``, as an editor would; it prints
+each kind's cache hit ratio (``X-Cache``) and p50/p95, and issue 14's target (claim pages hit
+the cache >= 90 % under one write a second). ``--mixed-seconds`` sets its length (30).
+
 ``--soak SECONDS`` instead drives a mix of URLs for that long and reports errors and the
 workers' memory (``make soak``). "Uncached" rows add a unique query parameter to each
 request, so every one misses the public cache and renders in full; "304, uncached" sends the
@@ -80,6 +86,40 @@ print(json.dumps({
     "prolific": claimant(SLUGS[0], "Synthetic prolific claimant", %d, False),
     "few": claimant(SLUGS[1], "Synthetic claimant of a few", %d, True),
 }))
+"""
+
+
+# The mixed run (``--mixed``): readers on MIXED_CLAIMS claim pages (and their API details),
+# the lists and the API list while a writer saves one of those claims a second through
+# claims.services, as an editor would. Issue 14's target: claim pages hit the cache >= 90 %.
+MIXED_CLAIMS = 100
+MIXED_TARGET = 0.9
+MIXED_CLAIMS_SCRIPT = """
+import json
+from claims.models import Claim
+claims = Claim.objects.published().filter(stance_links__isnull=False).distinct()
+claims = claims.order_by("-published_at", "-id")[:%d]
+print(json.dumps([[claim.pk, claim.get_absolute_url()] for claim in claims]))
+"""
+MIXED_WRITER_SCRIPT = """
+import json, random, sys, time
+from django.contrib.auth.models import Group, User
+from claims import services
+from claims.models import Claim
+editor, _ = User.objects.get_or_create(username="bench-editor", defaults={"is_staff": True})
+editor.groups.add(Group.objects.get(name="Editors"))
+ids, seconds = json.loads(%r), %f
+print("ready", flush=True)  # Django is up: the readers start now
+rng, writes, started = random.Random(7), 0, time.monotonic()
+while time.monotonic() - started < seconds:
+    due = started + writes
+    time.sleep(max(0.0, due - time.monotonic()))
+    claim = Claim.objects.get(pk=rng.choice(ids))
+    # The summary is not a material change: no correction note is needed, the slug stays.
+    services.change_claim(claim, by=User.objects.get(pk=editor.pk),
+                          summary=claim.summary.split(" [edit")[0][:180] + f" [edit {writes}]")
+    writes += 1
+print(json.dumps({"writes": writes, "seconds": time.monotonic() - started}))
 """
 
 
@@ -394,6 +434,110 @@ def targets_met(rows, issue):
     ]
 
 
+def mixed_paths(claims):
+    """(kind, path, weight) for the mixed run's readers."""
+    return [
+        *(("claim page", url, 60 / len(claims)) for _, url in claims),
+        *(("API detail", f"/api/v1/claims/{pk}/", 15 / len(claims)) for pk, _ in claims),
+        ("claim list", "/claims/", 5),
+        ("claim list", "/claims/?page=2", 3),
+        ("home", "/", 5),
+        ("API list", "/api/v1/claims/", 12),
+    ]
+
+
+def mixed(args, env):
+    """Readers while a writer saves one claim a second: each kind's hit ratio (``X-Cache``)
+    and latency. Every URL is read once first, so the run measures a warm cache under
+    writes, not a cold start."""
+    import random
+
+    claims = json.loads(
+        manage(env, "shell", "-c", MIXED_CLAIMS_SCRIPT % MIXED_CLAIMS, capture=True)
+        .strip()
+        .splitlines()[-1]
+    )
+    paths = mixed_paths(claims)
+    for _, path, _ in paths:
+        drive(args, path, requests=1)
+    script = MIXED_WRITER_SCRIPT % (json.dumps([pk for pk, _ in claims]), args.mixed_seconds)
+    writer = subprocess.Popen(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+    )
+    for line in writer.stdout:  # after the shell's own messages
+        if line.strip() == "ready":
+            break
+    lock, seen = threading.Lock(), []
+    deadline = time.monotonic() + args.mixed_seconds
+
+    def reader(seed):
+        rng = random.Random(seed)
+        kinds = [(kind, path) for kind, path, _ in paths]
+        weights = [weight for _, _, weight in paths]
+        conn = http.client.HTTPConnection(HOST, args.port, timeout=30)
+        while time.monotonic() < deadline:
+            kind, path = rng.choices(kinds, weights)[0]
+            started = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+                status, cache = response.status, response.getheader("X-Cache")
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection(HOST, args.port, timeout=30)
+                status, cache = 0, None
+            with lock:
+                seen.append((kind, time.perf_counter() - started, status, cache))
+
+    threads = [threading.Thread(target=reader, args=(n,)) for n in range(args.concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    written = json.loads(writer.communicate(timeout=120)[0].strip().splitlines()[-1])
+    if written["writes"] < args.mixed_seconds * 0.9:
+        print(f"warning: the writer fell behind ({written['writes']} writes)")
+    rows = []
+    for kind in dict.fromkeys(kind for kind, _, _ in paths):
+        mine = [row for row in seen if row[0] == kind]
+        latencies = [latency for _, latency, _, _ in mine]
+        rows.append(
+            {
+                "name": kind,
+                "requests": len(mine),
+                "errors": sum(1 for row in mine if row[2] != 200),
+                "hit_ratio": sum(1 for row in mine if row[3] == "hit") / max(len(mine), 1),
+                "p50_ms": statistics.median(latencies) * 1000 if latencies else 0,
+                "p95_ms": percentile(latencies, 95) * 1000 if latencies else 0,
+            }
+        )
+    print(
+        f"\nmixed: {args.concurrency} readers for {args.mixed_seconds:g}s on {len(claims)} claims "
+        f"(and the lists, the API), while a writer saved {written['writes']} claims "
+        f"({written['writes'] / written['seconds']:.2f} a second, claims.services)"
+    )
+    columns = ["requests", "hit ratio", "p50 ms", "p95 ms", "errors"]
+    print(f"{'':32}" + "".join(f"{column:>10}" for column in columns))
+    for row in rows:
+        print(
+            f"{row['name']:32}{row['requests']:10}{row['hit_ratio']:10.2f}"
+            f"{row['p50_ms']:10.1f}{row['p95_ms']:10.1f}{row['errors']:10}"
+        )
+    claim_page = rows[0]["hit_ratio"]
+    verdict = "met" if claim_page >= MIXED_TARGET else "MISSED"
+    print("\ntargets (issue 14)")
+    print(
+        f"  {'claim pages hit ratio under one write a second':50}{claim_page:6.2f}"
+        f"  target >= {MIXED_TARGET:g}  {verdict}"
+    )
+    return {"rows": rows, "writes": written}
+
+
 def worker_pids(server):
     return [
         int(pid)
@@ -509,6 +653,10 @@ def main():
     parser.add_argument("--requests", type=int, default=500, help="per row, at most")
     parser.add_argument("--seconds", type=float, default=8, help="per row, at most")
     parser.add_argument("--soak", type=float, default=0, help="soak for this many seconds")
+    parser.add_argument(
+        "--mixed", action="store_true", help="only the mixed read/write run (readers, one write/s)"
+    )
+    parser.add_argument("--mixed-seconds", type=float, default=30, help="the mixed run's length")
     args = parser.parse_args()
     env = settings_env(args)
     targets = prepare(args, env)
@@ -516,11 +664,14 @@ def main():
     try:
         if args.soak:
             result = {"soak": soak(args, targets, server)}
+        elif args.mixed:
+            result = {"mixed": mixed(args, env)}
         else:
             rows = bench(args, targets)
             print_table(rows, args)
             result = {
                 "rows": rows,
+                "mixed": mixed(args, env),
                 "exports": exports(args, server),
                 "search": database_times(env, "search_times.py"),
                 "matching": database_times(env, "match_times.py"),

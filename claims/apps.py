@@ -8,13 +8,12 @@ class ClaimsConfig(AppConfig):
     verbose_name = "Claims and evidence"
 
     def ready(self):
-        from claims import signals, sqlite_search
-        from claims.cache import connect_signals
+        from claims import dependencies, signals, sqlite_search
         from claims.models import cites_actor, cites_source
         from sources import gate
 
         signals.connect()
-        connect_signals()
+        dependencies.connect()
         # Sources and actors are public when public claims and evidence cite them; the
         # sources app cannot import this one to find out (see sources.gate).
         gate.install(sources=cites_source, actors=cites_actor)

@@ -24,7 +24,7 @@ from django.utils.text import Truncator, slugify
 from simple_history.models import HistoricalRecords
 
 from claims import languages, rules, sqlite_search
-from claims.cache import bump as bump_public_cache
+from claims.cache import retire_claims
 from claims.quotes import find_quote
 from sources.concurrency import Versioned
 from sources.models import Actor, Source, unique_slug
@@ -424,9 +424,11 @@ class Claim(QuoteChecked, Versioned):
     def touch(cls, claim_ids):
         """Mark claims as changed. A claim's page shows its evidence and its counterclaims,
         so a change to those is a change to the claim: ``updated_at`` drives the page's
-        "last updated", its ETag and cache invalidation."""
+        "last updated"; the claims' cached responses and ETags are retired (``claims.cache``),
+        since ``update()`` sends no signal."""
+        claim_ids = list(claim_ids)
         cls.objects.filter(pk__in=claim_ids).update(updated_at=timezone.now())
-        bump_public_cache()
+        retire_claims(claim_ids)
 
     def _touch_counterparts(self):
         Claim.touch(
@@ -717,7 +719,7 @@ class Evidence(QuoteChecked, Versioned):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        Claim.touch(self.stance_links.values("claim"))
+        Claim.touch(self.stance_links.values_list("claim", flat=True))
 
 
 class AppearanceQuerySet(models.QuerySet):

@@ -27,8 +27,8 @@ class IdsFirstPaginator(Paginator):
     in Python, with ``rows`` to load them from. Anything else is paged as ``Paginator``
     does.
 
-    ``count``, when the caller knows it (kept per cache generation, or summed from counts the
-    page shows anyway), spares the ``COUNT(*)``, which reads every matching row's index
+    ``count``, when the caller knows it (kept per version of the cached lists, or summed from
+    counts the page shows anyway), spares the ``COUNT(*)``, which reads every matching row's index
     entry: the one query of a page whose cost grows with the archive."""
 
     def __init__(self, object_list, per_page, *, rows=None, count=None, **kwargs):

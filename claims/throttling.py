@@ -14,8 +14,10 @@ import math
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from rest_framework.throttling import SimpleRateThrottle
 
+from claims.cache import HTMX_HEADERS
 from config.client_ip import client_ip
 
 
@@ -65,6 +67,7 @@ def too_many_searches(request, retry_after):
     response = render(request, "429.html", {"retry_after": retry_after}, status=429)
     response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "no-store"
+    patch_vary_headers(response, HTMX_HEADERS)  # it differs for htmx, as the list does
     if request.htmx:
         # htmx swaps no error responses: have the browser load the page, and so this message.
         response["HX-Redirect"] = request.get_full_path()

@@ -19,7 +19,13 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
 from claims import check_text as text_check
-from claims.cache import PER_GENERATION_SECONDS, per_generation, public_count, request_generation
+from claims.cache import (
+    HTMX_HEADERS,
+    PER_VERSION_SECONDS,
+    claim_versions,
+    per_version,
+    public_count,
+)
 from claims.claimreview import claim_review, rating_bounds
 from claims.filters import ClaimFilter
 from claims.highlight import highlight
@@ -70,7 +76,7 @@ def home(request):
 @require_safe
 @throttle_searches
 @public_cache
-@vary_on_headers("HX-Request")
+@vary_on_headers(*HTMX_HEADERS)
 def claim_list(request):
     """The searchable, filterable list, with the API's filters (``claims.filters``). The
     filter form's requests (htmx) get only the results fragment; a page loaded whole (a link,
@@ -110,7 +116,7 @@ def _without_empty(query):
 def results_page(claim_filter, number, request=None):
     """One page of the claims ``claim_filter`` selects, with search snippets when it
     searched. (The search benchmark, ``bench/search_times.py``, measures this.) Unfiltered,
-    the list holds every public claim, counted once per cache generation."""
+    the list holds every public claim, counted once per version of the cached lists."""
     narrows = claim_filter.is_bound and claim_filter.form.narrows
     count = public_count(_published(), request) if not narrows else None
     paginator = IdsFirstPaginator(
@@ -142,25 +148,21 @@ def ordered_results(claim_filter):
     return claim_filter.qs.order_by("-published_at", "-id")
 
 
-def _claim_version(request, pk, updated):
-    """What the claim page shows, as one string: the claim's ``updated_at`` and the public
-    cache's generation. The page also shows sources, people, topics, evidence, corrections and
-    counterclaims whose changes do not all touch the claim, and any change to them retires the
-    generation (claims.cache), so a page that changed gets a new version
-    (tests/test_etags.py changes each of them). It is the page's ETag and the key of its
-    cached evidence column; the price is a new version after any write, even one the page does
-    not show."""
-    return f"{pk}-{updated.timestamp()}-{request_generation(request)}"
+def _claim_version(request, pk):
+    """The versions of the cache tags the claim's responses depend on (``claims.cache``), as
+    one string: the page's ETag and the key of its cached evidence column."""
+    versions = claim_versions(request, pk)
+    return "-".join(str(value) for value in (pk, *versions.values()))
 
 
 def _claim_etag(request, pk, slug=None):
-    """The version of a conditional request's claim, with one query and no rendering (unlike
-    the API's digest of the body). An unconditional request gets its ETag from the claim the
-    page loads anyway (``claim_detail``), which spares this query."""
-    if "HTTP_IF_NONE_MATCH" not in request.META and "HTTP_IF_MATCH" not in request.META:
-        return None
-    updated = _published().filter(pk=pk).values_list("updated_at", flat=True).first()
-    return _claim_version(request, pk, updated) if updated else None
+    """The versions of the cache tags the claim's responses depend on (``claims.cache``):
+    every write to something the page shows (its row, evidence, sources, people, topics,
+    corrections, counterclaims) retires them (``claims.dependencies``; tests/test_etags.py
+    changes each), so a page that changed is never answered 304, and a revalidation is
+    answered from the cache alone, without the database. Read before the page's rows, so a
+    write that lands while it renders changes the ETag too."""
+    return _claim_version(request, pk)
 
 
 def _claim_page(request, claims, pk, *, preview=False):
@@ -211,7 +213,7 @@ def _claim_page(request, claims, pk, *, preview=False):
     canonical_url = request.build_absolute_uri(claim.get_absolute_url())
     answers, answered_by = claim.public_exchange() if claim.in_exchange else ([], [])
     checked, reviewed = claim.byline()
-    version = _claim_version(request, claim.pk, claim.updated_at)
+    version = _claim_version(request, claim.pk)
     # The evidence column (a query with six joins and most of the template's work) is kept per
     # version of the claim, so a reader who misses the page's cache (a new query string, an
     # htmx request) is spared it; never for a preview, nor when the public cache is off.
@@ -222,7 +224,7 @@ def _claim_page(request, claims, pk, *, preview=False):
         "affiliations": affiliations,
         "evidence_groups": evidence_groups,
         "evidence_key": version if cache_evidence else None,
-        "evidence_seconds": PER_GENERATION_SECONDS,
+        "evidence_seconds": PER_VERSION_SECONDS,
         "corrections": corrections,
         "answers": answers,
         "answered_by": answered_by,
@@ -238,11 +240,9 @@ def _claim_page(request, claims, pk, *, preview=False):
         else claim_review(
             claim,
             request,
-            bounds=per_generation("rating-bounds", rating_bounds, request),
+            bounds=per_version("rating-bounds", rating_bounds, request),
             # The organization changes only with a write, like the rating scale.
-            author=author_node(
-                request, per_generation("organization", Organization.current, request)
-            ),
+            author=author_node(request, per_version("organization", Organization.current, request)),
             byline=(checked, reviewed),
         ),
     }

@@ -37,7 +37,7 @@ def plain_list(request):
     # Paged as the API pages (the count, the page's ids, its rows with what they show), so
     # the difference is DRF alone.
     related = ClaimViewSet().related(Claim.objects.published(), public=True)
-    count = public_count(Claim.objects.published(), request)  # kept per generation, as the API
+    count = public_count(Claim.objects.published(), request)  # kept per version, as the API
     page = IdsFirstPaginator(Claim.objects.published(), PAGE, rows=related, count=count).page(1)
     rows = [
         {

@@ -165,11 +165,11 @@ for database in DATABASES.values():
         # dead, and without the check each would fail one request before being dropped.
         database["CONN_HEALTH_CHECKS"] = True
 
-# The cache must be one for every process that serves: it holds the public cache's generation
+# The cache must be one for every process that serves: it holds the public cache's tag versions
 # (claims/cache.py) and the API throttles' counts. A per-process memory cache under several
-# gunicorn workers serves pages a write has retired (each worker keeps its own generation) and
+# gunicorn workers serves pages a write has retired (each worker keeps its own versions) and
 # multiplies every rate limit, so production refuses to start without Redis.
-# Not a database cache instead: every write would then hold a row lock on the generation until
+# Not a database cache instead: every write would then hold row locks on the tag versions until
 # its transaction commits (editors' saves would queue behind each other, and could deadlock),
 # and every throttled request would write a row. LOCAL_MEMORY_CACHE is for one process only
 # (the test suite, a build step); DEBUG implies it.
@@ -222,8 +222,8 @@ BENCH = env.bool("BENCH", default=False)
 if BENCH:
     MIDDLEWARE.insert(0, "config.bench.QueryCountMiddleware")
 
-# How long an anonymous reader's page or API read may be served from the cache. Any change
-# to the data retires every cached response at once (claims/cache.py); 0 turns caching off.
+# How long an anonymous reader's page or API read may be served from the cache. A change to
+# the data retires the cached responses that show it (claims/cache.py); 0 turns caching off.
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
 
 # Searches of the public claim list per client address, in DRF's syntax ("30/minute"); empty

@@ -16,6 +16,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 
+from claims.cache import claim_tag, depend_on
 from claims.models import Claim, StanceLink
 from claims.views import public_cache
 from config.site import absolute_url
@@ -68,6 +69,8 @@ def strongest_evidence(claim):
 @frameable
 @public_cache
 def claim_card(request, pk):
+    # The card shows the claim and its evidence: retired with the claim's own page.
+    depend_on(request, claim_tag(pk))
     claim = get_object_or_404(
         Claim.objects.published().select_related("claimant", "verdict", "source"), pk=pk
     )

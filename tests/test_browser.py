@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connections
 
 from claims.models import Claim, Topic
+from tests.conftest import Make
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -419,3 +420,21 @@ def test_check_text_over_the_rate_says_so_in_place_with_the_text_kept(browser, s
     page.get_by_role("alert").filter(has_text="Please try again in").wait_for()
     assert page.get_by_label("Text to check").input_value() == CHECKED_TEXT + " One more."
     assert page.locator(".check-results").count() == 0
+
+
+def test_paging_the_list_swaps_the_results_in_place_and_back_returns(page, site):
+    make = Make()
+    for n in range(25):  # more than a page, with the demo's claims
+        make.claim(summary=f"Paging claim {n}")
+    page.goto(f"{site}/claims/")
+    page.evaluate("window.notReloaded = true")
+    with page.expect_response(lambda r: "page=2" in r.url):
+        page.click(".pagination a[rel=next]")
+    page.wait_for_url(f"{site}/claims/?page=2")
+    assert page.locator(".pagination span").inner_text().startswith("Page 2 of")
+    assert page.evaluate("window.notReloaded") is True  # the results swapped, no reload
+    page.go_back()
+    page.wait_for_url(f"{site}/claims/")
+    page.wait_for_function(
+        "() => document.querySelector('.pagination span').innerText.startsWith('Page 1 of')"
+    )

@@ -1,5 +1,6 @@
-"""Anonymous readers get cached pages and API reads; any change retires them all, so a
-changed claim is never served stale; editors always bypass the cache."""
+"""Anonymous readers get cached pages and API reads; a change retires those that show it, so
+a changed claim is never served stale (tests/test_cache_dependencies.py changes each related
+thing); editors always bypass the cache."""
 
 import pytest
 from django.db import transaction
@@ -87,12 +88,12 @@ def test_conditional_get_answers_304_from_the_cache(client, make):
 
 def test_a_write_retires_the_cache_again_when_it_commits(make, django_capture_on_commit_callbacks):
     # A reader served between the write and its commit sees the old rows and caches them
-    # under the generation the write set: the commit must retire that too.
-    from claims.cache import generation
+    # under the versions the write set: the commit must retire that too.
+    from claims.cache import claim_tag, versions
 
     claim = make.claim()
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         claim.summary = "Renamed inside a transaction"
         claim.save()
-        during = generation()
-    assert generation() != during
+        during = versions([claim_tag(claim.pk)])
+    assert versions([claim_tag(claim.pk)]) != during

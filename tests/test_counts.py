@@ -1,5 +1,5 @@
 """The unfiltered claim list and the API's unfiltered lists count their public rows once per
-cache generation (``claims.cache.public_count``), not on every request."""
+version of the cached lists (``claims.cache.public_count``), not on every request."""
 
 import pytest
 from django.db import connection

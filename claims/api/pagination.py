@@ -26,8 +26,8 @@ class ApiPagination(PageNumberPagination):
     """Pages with a total ``count`` and ``next``/``previous`` links; clients may ask for
     ``page_size`` up to ``API_MAX_PAGE_SIZE`` so one request cannot ask for everything (the
     CSV and ClaimReview exports are the way to get a whole filtered list). A page loads its
-    rows by id (``claims.pagination``); an unfiltered list's count is kept per cache
-    generation (``GatedViewSet.unfiltered_count``)."""
+    rows by id (``claims.pagination``); an unfiltered list's count is kept per version
+    of the cached lists (``GatedViewSet.unfiltered_count``)."""
 
     page_size_query_param = "page_size"
 

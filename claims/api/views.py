@@ -32,7 +32,7 @@ from claims.api.permissions import (
 )
 from claims.api.preconditions import check_if_match, etag_header, stale, with_read_etag
 from claims.api.renderers import CSVRenderer, JSONLDRenderer
-from claims.cache import public_count
+from claims.cache import claim_tag, depend_on, public_count
 from claims.claimreview import reviewable
 from claims.models import (
     Appearance,
@@ -155,10 +155,10 @@ class GatedViewSet(viewsets.GenericViewSet):
         return self.request.method in SAFE_METHODS and not wants_drafts(self.request)
 
     def unfiltered_count(self):
-        """The list's count when it is the whole public set, kept per cache generation
-        (``claims.cache.public_count``); None when the request filters or reads drafts. A
-        parameter that starts with a filter's name counts as filtering (django-filter's
-        ranges add suffixes); the order does not change the count."""
+        """The list's count when it is the whole public set, kept per version of the
+        cached lists (``claims.cache.public_count``); None when the request filters or reads
+        drafts. A parameter that starts with a filter's name counts as filtering
+        (django-filter's ranges add suffixes); the order does not change the count."""
         if not self.public:
             return None
         filterset = getattr(self, "filterset_class", None)
@@ -275,6 +275,13 @@ class ClaimViewSet(WritableGatedViewSet):
 
     def public_queryset(self):
         return Claim.objects.published()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # A claim's own reads (its detail and JSON-LD) are retired with the claim, not with
+        # every write to the lists (claims.cache).
+        if self.action in ("retrieve", "claimreview") and self.public:
+            depend_on(request, claim_tag(kwargs["pk"]))
 
     def check_editorial_rules(self, claim):
         services.check_may_change(claim, by=self.request.user)

@@ -40,3 +40,11 @@ def quoted(value, autoescape=True):
         return value
     value = conditional_escape(value) if autoescape else value
     return mark_safe(f"\u201c{value}\u201d")
+
+
+@register.simple_tag
+def page_address(query, number):
+    """The address of page ``number`` of a list whose other parameters are ``query`` (an
+    encoded query string): relative, so it stays on the list's own path. Pagination links use
+    it for their ``href`` and, with htmx, the same for their ``hx-get``."""
+    return f"?{query}&page={number}" if query else f"?page={number}"
