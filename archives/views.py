@@ -63,7 +63,8 @@ def page(request, pk, *, queryset=None):
     # A header of the response itself, not csp_override's attribute: the public cache keeps
     # headers only (claims/cache.py), and the CSP middleware leaves a header that is set.
     # Always enforced, whatever CSP_REPORT_ONLY says for the rest of the site.
-    response.headers[CSP.HEADER_ENFORCE] = INERT_HEADER
+    # The header's name as a plain str: WSGI servers refuse an enum member (wsgiref does).
+    response.headers[CSP.HEADER_ENFORCE.value] = INERT_HEADER
     return response
 
 
