@@ -87,6 +87,7 @@ def test_admin_add_form_detects_a_blank_language(editor_client, make):
         "retraction_note": "",
         "slug": "",
         **management_form("stance_links", 0),
+        **management_form("appearances", 0),
         **management_form("response_links", 0),
         **management_form("original_links", 0),
         **management_form("transitions", 0),
