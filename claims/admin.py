@@ -743,15 +743,9 @@ class StanceLinkAdminForm(forms.ModelForm, CorrectionFields):
         return data
 
 
-@admin.register(StanceLink)
-class StanceLinkAdmin(UserFormMixin, HistoryAdmin):
-    list_display = ["claim", "stance", "evidence", "position"]
-    list_select_related = ["claim", "evidence"]
-    list_filter = ["stance"]
-    search_fields = ["claim__summary", "claim__quote", "evidence__excerpt", "note"]
-    autocomplete_fields = ["claim", "evidence"]
-    form = StanceLinkAdminForm
-    fields = ["claim", "evidence", "stance", "note", "position", "correction_note", "minor"]
+class PartOfClaimAdmin:
+    """The admin of rows that belong to one claim (evidence links, appearances): whoever may
+    change the claim (``services.may_change``) may change or delete them."""
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -760,6 +754,17 @@ class StanceLinkAdmin(UserFormMixin, HistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or services.may_change(obj.claim, request.user))
+
+
+@admin.register(StanceLink)
+class StanceLinkAdmin(PartOfClaimAdmin, UserFormMixin, HistoryAdmin):
+    list_display = ["claim", "stance", "evidence", "position"]
+    list_select_related = ["claim", "evidence"]
+    list_filter = ["stance"]
+    search_fields = ["claim__summary", "claim__quote", "evidence__excerpt", "note"]
+    autocomplete_fields = ["claim", "evidence"]
+    form = StanceLinkAdminForm
+    fields = ["claim", "evidence", "stance", "note", "position", "correction_note", "minor"]
 
     def get_deleted_objects(self, objs, request):
         # The delete page and the bulk delete action ask this first. Taking evidence off a
@@ -814,7 +819,7 @@ class AppearanceAdminForm(forms.ModelForm):
 
 
 @admin.register(Appearance)
-class AppearanceAdmin(UserFormMixin, QuoteCheckDisplay, HistoryAdmin):
+class AppearanceAdmin(PartOfClaimAdmin, UserFormMixin, QuoteCheckDisplay, HistoryAdmin):
     """An appearance on a page of its own. Its add form takes the claim and the words from the
     address (``?claim=<id>&quote=<text>``, Django's initial data from GET), so a suggestion
     that a text repeats a claim can open it filled in; saving returns to the claim."""
@@ -842,14 +847,6 @@ class AppearanceAdmin(UserFormMixin, QuoteCheckDisplay, HistoryAdmin):
         if rules.role_of(request.user) not in rules.MAY_OVERRIDE_QUOTE_CHECK:
             readonly.append("quote_override_reason")
         return readonly
-
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or services.may_change(obj.claim, request.user))
-
-    def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or services.may_change(obj.claim, request.user))
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)

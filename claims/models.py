@@ -722,6 +722,19 @@ class Evidence(QuoteChecked, Versioned):
         Claim.touch(self.stance_links.values_list("claim", flat=True))
 
 
+class PartOfClaim:
+    """A row its claim's page shows (an appearance, an evidence link): saving or deleting it
+    touches the claim (``Claim.touch``: its version, and its cached responses retired)."""
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        Claim.touch([self.claim_id])
+
+    def delete(self, *args, **kwargs):
+        Claim.touch([self.claim_id])
+        return super().delete(*args, **kwargs)
+
+
 class AppearanceQuerySet(models.QuerySet):
     def published(self):
         """Appearances readers see: those of public claims. An appearance of a public claim
@@ -744,7 +757,7 @@ class AppearanceQuerySet(models.QuerySet):
         ).in_order()
 
 
-class Appearance(QuoteChecked):
+class Appearance(PartOfClaim, QuoteChecked):
     """One more time a claim was said: by whom, when, where (a source, with the words checked
     against its stored text like any quote) and in which words. The fact check stays one: a
     repeat is recorded here rather than as a second claim (``claims.matching`` finds them)."""
@@ -784,14 +797,6 @@ class Appearance(QuoteChecked):
     def __str__(self):
         return f"{self.claimant}: {Truncator(self.quote).chars(80)}" if self.claimant_id else ""
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        Claim.touch([self.claim_id])
-
-    def delete(self, *args, **kwargs):
-        Claim.touch([self.claim_id])
-        return super().delete(*args, **kwargs)
-
     def clean(self):
         errors = {}
         if not self.quote.strip():
@@ -815,7 +820,7 @@ class StanceLinkQuerySet(models.QuerySet):
         return self.filter(claim__in=Claim.objects.published())
 
 
-class StanceLink(models.Model):
+class StanceLink(PartOfClaim, models.Model):
     """How a piece of evidence bears on a claim, and why, in the editor's order."""
 
     class Stance(models.TextChoices):
@@ -847,14 +852,6 @@ class StanceLink(models.Model):
 
     def __str__(self):
         return f"{self.evidence} {self.get_stance_display().lower()} {self.claim}"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        Claim.touch([self.claim_id])
-
-    def delete(self, *args, **kwargs):
-        Claim.touch([self.claim_id])
-        return super().delete(*args, **kwargs)
 
 
 class CounterclaimQuerySet(models.QuerySet):
