@@ -18,8 +18,9 @@ COPY . .
 RUN SECRET_KEY=build-only ALLOWED_HOSTS=build LOCAL_MEMORY_CACHE=true \
     python manage.py collectstatic --noinput
 
-# Archived copies (MEDIA_ROOT): a named volume mounted here takes this owner on first use.
-RUN mkdir -p /app/media && chown counterclaim /app/media
+# Archived copies (MEDIA_ROOT) and the open-data dump (OPEN_DATA_DIR): a named volume
+# mounted here takes this owner on first use.
+RUN mkdir -p /app/media /app/open-data && chown counterclaim /app/media /app/open-data
 
 USER counterclaim
 EXPOSE 8000

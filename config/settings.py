@@ -250,6 +250,8 @@ if READER_REQUEST_RETENTION_DAYS < 1:
 # The nightly open-data dump (manage.py export_dump), served at /data/.
 OPEN_DATA_DIR = env.path("OPEN_DATA_DIR", default=BASE_DIR / "open-data")
 OPEN_DATA_LICENSE = env.str("OPEN_DATA_LICENSE", default="CC BY 4.0")
+# The worker writes the dump every night at this hour (UTC): jobs.tasks.export_open_data.
+OPEN_DATA_DUMP_HOUR = env.int("OPEN_DATA_DUMP_HOUR", default=3)
 OPEN_DATA_LICENSE_URL = env.str(
     "OPEN_DATA_LICENSE_URL", default="https://creativecommons.org/licenses/by/4.0/"
 )

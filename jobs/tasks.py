@@ -54,19 +54,43 @@ def check_links(context, source_ids=None):
     return {"links": checked, **tally}
 
 
-def schedule_link_checks(delay=0):
-    """Enqueue the recurring link check ``delay`` seconds from now, unless one is waiting
-    already. Only on a backend that can run a job later (the worker's); the worker calls
-    this when it starts, and each run schedules the next."""
-    backend = check_links.get_backend()
-    if not backend.supports_defer:
+def _schedule(recurring, delay):
+    """Enqueue the recurring task ``recurring`` ``delay`` seconds from now, unless one is
+    waiting already. Only on a backend that can run a job later (the worker's); the worker
+    calls this when it starts, and each run schedules the next."""
+    if not recurring.get_backend().supports_defer:
         return None
     waiting = DBTaskResult.objects.filter(
-        task_path=check_links.module_path, status=TaskResultStatus.READY
+        task_path=recurring.module_path, status=TaskResultStatus.READY
     )
     if waiting.exists():
         return None
-    return check_links.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue()
+    return recurring.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue()
+
+
+def schedule_link_checks(delay=0):
+    return _schedule(check_links, delay)
+
+
+@task
+def export_open_data():
+    """The nightly open-data dump (``manage.py export_dump``); then the next night's."""
+    try:
+        call_command("export_dump", stdout=StringIO())
+    finally:  # a failed night leaves the previous dump served, and tries again the next
+        schedule_open_data_dump()
+
+
+def schedule_open_data_dump(delay=None):
+    """Enqueue the open-data dump for the next ``OPEN_DATA_DUMP_HOUR`` (UTC), or ``delay``
+    seconds from now."""
+    if delay is None:
+        now = timezone.now()
+        next_run = now.replace(hour=settings.OPEN_DATA_DUMP_HOUR, minute=0, second=0)
+        if next_run <= now:
+            next_run += timedelta(days=1)
+        delay = (next_run - now).total_seconds()
+    return _schedule(export_open_data, delay)
 
 
 class _ImportLog(StringIO):

@@ -3,8 +3,10 @@ on the test database: link checks, imports uploaded in the admin, quote rechecks
 bulk change of sources' text; the jobs list, its retry action, and who may see it. Only
 127.0.0.1 is contacted."""
 
+import gzip
 import http.server
 import threading
+from datetime import timedelta
 from unittest import mock
 
 import pytest
@@ -13,11 +15,14 @@ from django.db import OperationalError
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from archives.models import Snapshot
+from claims import open_data
 from claims.models import Claim, QuoteCheck
 from jobs.models import ClaimImport
-from jobs.tasks import check_links, schedule_link_checks
+from jobs.tasks import check_links, schedule_link_checks, schedule_open_data_dump
 from sources.bulk import set_texts
 from sources.models import Source
+from tests.archive_server import OriginalSite
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -251,3 +256,50 @@ def test_docker_compose_runs_the_worker_from_the_web_image_with_its_environment(
     assert worker["command"] == ["python", "manage.py", "worker"]
     assert worker["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
     assert worker["restart"] == "unless-stopped"
+
+
+def test_the_open_data_dump_runs_on_the_worker_and_schedules_the_next_night(
+    worker, make, settings, tmp_path
+):
+    settings.OPEN_DATA_DIR = tmp_path / "open-data"
+    settings.OPEN_DATA_DUMP_HOUR = 3
+    make.claim(summary="A fact check in the nightly dump")
+    schedule_open_data_dump(delay=0)
+
+    worker()
+
+    first = jobs("export_open_data").get(status="SUCCESSFUL")
+    with gzip.open(settings.OPEN_DATA_DIR / open_data.CSV, "rt") as dump:
+        assert "A fact check in the nightly dump" in dump.read()
+    # The next night's, at OPEN_DATA_DUMP_HOUR (UTC): waiting, not run by this worker loop.
+    waiting = jobs("export_open_data").get(status="READY")
+    assert waiting.run_after > first.finished_at
+    assert (waiting.run_after.hour, waiting.run_after.minute) == (3, 0)
+    assert waiting.run_after - first.finished_at <= timedelta(days=1)
+
+
+def test_archiving_on_publication_runs_on_the_worker(
+    worker, make, editor_client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ARCHIVE_ALLOW_PRIVATE_ADDRESSES = True  # the original site is on 127.0.0.1
+    settings.ARCHIVE_ON_PUBLISH = True
+    with OriginalSite() as original:
+        claim = make.claim(
+            status=Claim.Status.IN_REVIEW, source=make.source(url=original.url("/article"))
+        )
+        editor_client.post(
+            reverse("admin:claims_claim_changelist"),
+            {"action": "publish", "_selected_action": [claim.pk]},
+        )
+        # The request only asked: the page is fetched by the worker.
+        snapshot = Snapshot.objects.get(source=claim.source)
+        assert snapshot.status == Snapshot.Status.WAITING
+        assert jobs("take_snapshot").get().status == "READY"
+
+        worker()
+
+    snapshot.refresh_from_db()
+    assert snapshot.status == Snapshot.Status.TAKEN, snapshot.error
+    assert snapshot.sha256 and snapshot.text
+    assert jobs("take_snapshot").get().status == "SUCCESSFUL"

@@ -5,7 +5,7 @@ docs/deploy.md, "Background jobs")."""
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from jobs.tasks import schedule_link_checks
+from jobs.tasks import schedule_link_checks, schedule_open_data_dump
 
 
 class Command(BaseCommand):
@@ -28,12 +28,13 @@ class Command(BaseCommand):
             "--no-schedule",
             action="store_false",
             dest="schedule",
-            help="Do not schedule the recurring link check.",
+            help="Do not schedule the recurring jobs (link checks, the nightly open-data dump).",
         )
 
     def handle(self, *args, interval, batch, reload, schedule, **options):
         if schedule:
             schedule_link_checks()
+            schedule_open_data_dump()
         call_command(
             "db_worker",
             queue_name="*",
