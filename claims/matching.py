@@ -3,7 +3,8 @@
 Local and explainable, in two steps:
 
 1. Candidates from the database (``candidate_ids``): the site's own full-text search
-   (``ClaimQuerySet.search``, on the text's distinctive words, any of them).
+   (``ClaimQuerySet.search``, on the text's distinctive words, any of them; in a large
+   archive on PostgreSQL, among the claims holding its rarest words, ``bounded_query``).
    Claims said again elsewhere in other words are also candidates when the words of one of
    their appearances (``Appearance``) share a term with the text (``appearance_wordings``).
 2. Each candidate re-ranked in Python with rapidfuzz against its quote, its appearances'
@@ -20,21 +21,31 @@ The claims come from the queryset the caller passes: ``Claim.objects.published()
 public gate) unless an editor's door passes a wider one.
 """
 
+import math
 import re
 from dataclasses import dataclass, field
+from itertools import combinations
 
 from django.conf import settings
 from django.db import connections
 from django.db.models import Q
 from rapidfuzz import fuzz
 
-from claims.models import Appearance, Claim
+from claims.models import SEARCH_CONFIG, Appearance, Claim
 
 MAX_MATCHES = 5
 # Claims re-ranked per text: the full-text search's best. Each costs a re-ranking in Python.
 MAX_CANDIDATES = 20
 # Words of the text given to the full-text search: the longest ones, as the most distinctive.
 MAX_SEARCH_WORDS = 10
+# PostgreSQL: about how many claims the candidate query may read and rank for one text, as the
+# search index's statistics estimate it (``word_shares``). "Any of a sentence's words" reads
+# most of a large archive, since its common words are in most claims (``bounded_query``).
+CANDIDATE_ROWS = 2_000
+# The words a bounded query is made of: the text's rarest.
+RAREST_WORDS = 5
+# Words safe to hand to ``to_tsquery`` as they are.
+_PLAIN_TERM = re.compile(r"[a-z0-9]+")
 
 
 def word_set(text):
@@ -259,13 +270,83 @@ def search_terms(text):
     return [word.strip(",.%") for word in longest if word.strip(",.%")]
 
 
-def candidate_ids(claims, text):
+def word_shares(database, terms):
+    """``(shares, claims)``: for each of ``terms``, the share of claims (0 to 1) whose search
+    index holds it, and the number of claims, as PostgreSQL's statistics estimate them.
+
+    ANALYZE (autovacuum's, or ``VACUUM ANALYZE``) keeps the index column's most frequent
+    words and their shares (``pg_stats.most_common_elems``, the estimate the query planner
+    uses too); a word not among them is given half the least share listed, as the planner
+    does. Terms the index never holds (stop words) are left out. A table never analysed has
+    no statistics: every share is then 0, and no query is narrowed. One query for any number
+    of terms."""
+    sql = """
+        WITH stats AS (
+            SELECT most_common_elems::text::text[] AS lexemes, most_common_elem_freqs AS shares
+            FROM pg_stats
+            WHERE schemaname = current_schema() AND tablename = %(table)s
+                AND attname = 'search_vector'
+        )
+        SELECT term, coalesce(
+                max(stats.shares[array_position(stats.lexemes, lexeme)]),
+                min(stats.shares[array_length(stats.lexemes, 1) + 1]) / 2,
+                0),
+            (SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = %(table)s::regclass)
+        FROM unnest(%(terms)s::text[]) AS term
+        CROSS JOIN LATERAL unnest(tsvector_to_array(to_tsvector(%(config)s::regconfig, term)))
+            AS lexeme
+        LEFT JOIN stats ON true
+        GROUP BY term
+    """
+    params = {"table": Claim._meta.db_table, "terms": list(terms), "config": SEARCH_CONFIG}
+    with connections[database].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return {term: share for term, share, _ in rows}, max((count for *_, count in rows), default=0)
+
+
+def bounded_query(terms, shares, claims):
+    """``terms`` narrowed to a query (``to_tsquery`` syntax) that about ``CANDIDATE_ROWS``
+    claims or fewer match, out of ``claims``, by their ``shares`` (``word_shares``); None
+    when any of ``terms`` is already expected to match no more than that.
+
+    Made of the text's ``RAREST_WORDS`` rarest words: the rarest alone, then the next, as
+    many as are expected to match ``CANDIDATE_ROWS`` claims together; if even the rarest word
+    is in more claims than that, pairs of words, the rarest pairs first, then triples. The
+    claim a sentence repeats shares several of its rare words, and a rewording changes one
+    or two; a claim that shares only a sentence's common words is not worth re-ranking."""
+    known = [term for term in terms if term in shares and _PLAIN_TERM.fullmatch(term)]
+
+    def expected(group):
+        return claims * math.prod(shares[word] for word in group)
+
+    if not known or sum(expected([term]) for term in known) <= CANDIDATE_ROWS:
+        return None
+    rarest = sorted(known, key=shares.get)[:RAREST_WORDS]  # ties: the longer first
+    for size in (1, 2, 3):
+        groups, rows = [], 0
+        for group in sorted(combinations(rarest, size), key=expected):
+            rows += expected(group)
+            if rows > CANDIDATE_ROWS:
+                break
+            groups.append(group)
+        if groups:
+            break
+    # Even the rarest three together are in more claims: those three, and the search's own
+    # limit (the newest SEARCH_CANDIDATES of them).
+    groups = groups or [rarest[:3]]
+    return " | ".join(f"({' & '.join(group)})" for group in groups)
+
+
+def candidate_ids(claims, text, shares=None):
     """The ids of the claims worth re-ranking for ``text``: at most ``MAX_CANDIDATES``.
 
     Uses the site's one search (``ClaimQuerySet.search`` and its ranking, ``ranked_ids``):
-    on PostgreSQL one query for any of the words, best first; where the search takes no "or"
-    (SQLite), one search per word, combined in one query, all ranked equal: the newest
-    ``4 * MAX_CANDIDATES`` (an embedded database is small enough to re-rank them).
+    on PostgreSQL one query, best first by any of the words, among the claims holding the
+    rarest of them (``bounded_query``, from the ``(shares, claims)`` of ``word_shares``);
+    where the search takes no "or" (SQLite), one search per word, combined in one query, all
+    ranked equal: the newest ``4 * MAX_CANDIDATES`` (an embedded database is small enough to
+    re-rank them).
 
     Not pg_trgm's word similarity (``quote %> text`` on a trigram index): at 100,000
     synthetic claims one such query took over 15 s, because a sentence's trigrams are in
@@ -275,8 +356,9 @@ def candidate_ids(claims, text):
         return []
     claims = claims.prefetch_related(None).order_by()
     if connections[claims.db].vendor == "postgresql":
+        within = bounded_query(terms, *shares) if shares else None
         # The ranking ``search()`` orders by, without its second query for the rows.
-        return claims.ranked_ids(" or ".join(terms))[:MAX_CANDIDATES]
+        return claims.ranked_ids(" or ".join(terms), within=within)[:MAX_CANDIDATES]
     any_word = Q()
     for term in terms:
         any_word |= Q(pk__in=claims.search(term).values("pk"))
@@ -321,14 +403,18 @@ def match_texts(texts, *, claims=None, limit=MAX_MATCHES):
     gate) unless an editor's door passes another; it may carry ``select_related`` and
     ``prefetch_related`` for the caller's serializer, applied to the matched claims only.
     A claim said again (``Appearance``) matches on its appearances' words too, once, with its
-    best score. Queries: the candidates, one per text, and the appearances' words, one for all
-    texts; then one for the candidates' words and one (plus the caller's prefetches) for the
-    matched claims, whatever the number of texts.
+    best score. Queries: the candidates, one per text; the appearances' words and, on
+    PostgreSQL, the words' shares (``word_shares``), one each for all texts; then one for the
+    candidates' words and one (plus the caller's prefetches) for the matched claims, whatever
+    the number of texts.
     """
     claims = Claim.objects.published() if claims is None else claims
     wordings, said_again = appearance_wordings(claims, texts)
+    shares, terms = None, {term for text in texts for term in search_terms(text)}
+    if terms and connections[claims.db].vendor == "postgresql":
+        shares = word_shares(claims.db, sorted(terms))
     candidates = [
-        list(dict.fromkeys([*candidate_ids(claims, text), *again]))
+        list(dict.fromkeys([*candidate_ids(claims, text, shares), *again]))
         for text, again in zip(texts, said_again, strict=True)
     ]
     wanted = {pk for ids in candidates for pk in ids}

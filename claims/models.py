@@ -185,16 +185,22 @@ class ClaimQuerySet(models.QuerySet):
         )
         return self.filter(pk__in=best_first).annotate(search_rank=-position)
 
-    def ranked_ids(self, query):
+    def ranked_ids(self, query, *, within=None):
         """The ids of the claims matching ``query``, best match first: the
         ``SEARCH_CANDIDATES`` newest matches, ranked; ties stay newest first. On PostgreSQL
         one pass over them, ranking each row as it is read; on SQLite the candidates, then
         their ranks from the index.
 
         A results page in order of relevance needs nothing more than this list: its count
-        and its page of ids come from it, so only the page's rows are read again."""
+        and its page of ids come from it, so only the page's rows are read again.
+
+        ``within`` (PostgreSQL only; ``to_tsquery`` syntax): the candidates are the claims
+        matching it instead, still ranked by ``query``. Claim matching narrows a sentence's
+        many words to its rarest this way (``claims.matching.bounded_query``)."""
         connection = connections[self.db]
         if connection.vendor != "postgresql":
+            if within is not None:
+                raise NotImplementedError("within= needs PostgreSQL's full-text search")
             newest = self.search(query).order_by("-published_at", "-id")
             candidates = list(newest.values_list("pk", flat=True)[:SEARCH_CANDIDATES])
             wanted, _ = sqlite_search.parse(query)
@@ -202,8 +208,10 @@ class ClaimQuerySet(models.QuerySet):
                 sqlite_search.best_first(connection, wanted, candidates) if wanted else candidates
             )
         terms = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        if within is not None:
+            within = SearchQuery(within, search_type="raw", config=SEARCH_CONFIG)
         candidates = (
-            self.filter(search_vector=terms)
+            self.filter(search_vector=terms if within is None else within)
             .order_by("-published_at", "-id")
             .values_list("pk", SearchRank(F("search_vector"), terms))[:SEARCH_CANDIDATES]
         )

@@ -1,5 +1,7 @@
 """Claim matching (claims/matching.py): the hard cases, and the one public gate."""
 
+import re
+
 import pytest
 
 from claims.matching import disagreements, match_text, match_texts, names, negated, numbers
@@ -140,3 +142,58 @@ def test_the_evaluation_pairs_split_by_claim_into_development_and_held_out():
     held_out = counts["held-out", "same"] + counts["held-out", "different"]
     assert 0.25 <= held_out / len(pairs) <= 0.4
     assert min(counts.values()) >= 20  # both labels in both sets
+
+
+
+def test_a_large_archive_is_searched_by_the_texts_rarest_words():
+    from claims.matching import bounded_query
+
+    shares = {"detention": 0.4, "county": 0.2, "women": 0.1, "krome": 0.0001, "backlog": 0.0005}
+    terms = ["detention", "backlog", "county", "women", "krome"]
+    # Any of the words: 700,600 claims of a million. The rarest two: 600.
+    assert bounded_query(terms, shares, 1_000_000) == "(krome) | (backlog)"
+    # In 1,000 claims any of them is in about 700: no need to narrow.
+    assert bounded_query(terms, shares, 1_000) is None
+    # A table never analysed has no statistics: every share is 0, nothing is narrowed.
+    assert bounded_query(terms, dict.fromkeys(shares, 0), 1_000_000) is None
+
+
+def test_a_text_of_common_words_is_searched_by_its_rarest_pairs():
+    from claims.matching import bounded_query
+
+    shares = {"detention": 0.4, "county": 0.2, "women": 0.05, "center": 0.03}
+    terms = list(shares)
+    # Even the rarest word is in 30,000 claims; "women" and "center" together in 1,500.
+    assert bounded_query(terms, shares, 1_000_000) == "(center & women)"
+    # Words the index does not hold (stop words), or that are not plain, are left out.
+    assert bounded_query([*terms, "1,200", "the"], shares, 1_000_000) == "(center & women)"
+
+
+@pytest.mark.django_db
+def test_on_postgresql_the_candidates_come_from_the_rarest_words(
+    make, monkeypatch, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from claims import matching
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the index's statistics are PostgreSQL's (pg_stats)")
+    for n in range(60):
+        make.claim(quote=f"The county detention center held {n} people in the county jail.")
+    wanted = make.claim(quote="Krome's processing backlog left people in the county jail.")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE claims_claim")
+    # As if the archive were large: "county" and "detention" in more claims than allowed.
+    monkeypatch.setattr(matching, "CANDIDATE_ROWS", 5)
+    shares, claims = matching.word_shares("default", ["county", "krome", "detention"])
+    assert claims == 61
+    assert shares["county"] == 1.0 and shares["krome"] < 0.1
+    with CaptureQueriesContext(connection) as queries:
+        matches = match_text("The county detention center's processing backlog at Krome")
+    assert matches[0].claim == wanted
+    [search] = [query["sql"] for query in queries if "to_tsquery" in query["sql"]]
+    # Ranked by all the words, among the claims holding the rare ones.
+    [within] = re.findall(r"@@ \(to_tsquery\('counterclaim'::regconfig, '([^']*)'\)", search)
+    assert set(re.findall(r"\w+", within)) == {"krome", "processing", "backlog"}
