@@ -21,6 +21,7 @@ The claims come from the queryset the caller passes: ``Claim.objects.published()
 public gate) unless an editor's door passes a wider one.
 """
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -41,7 +42,7 @@ MAX_SEARCH_WORDS = 10
 # PostgreSQL: about how many claims the candidate query may read and rank for one text, as the
 # search index's statistics estimate it (``word_shares``). "Any of a sentence's words" reads
 # most of a large archive, since its common words are in most claims (``bounded_query``).
-CANDIDATE_ROWS = 2_000
+CANDIDATE_ROWS = 500
 # The words a bounded query is made of: the text's rarest.
 RAREST_WORDS = 5
 # Words safe to hand to ``to_tsquery`` as they are.
@@ -102,10 +103,15 @@ class Match:
     why: list[str] = field(default_factory=list)
 
 
+# The checks read the same texts' words many times over (a text against each candidate).
+@functools.lru_cache(maxsize=10_000)
 def words(text):
     """The text's words, lower case, without punctuation; "don't" becomes "dont"."""
     text = text.translate(_PLAIN).lower()
-    return [_POSSESSIVE.sub("", word).replace("'", "") for word in _WORD.findall(text)]
+    return tuple(
+        word.removesuffix("'s").replace("'", "") if "'" in word else word
+        for word in _WORD.findall(text)
+    )
 
 
 def content_words(text):
@@ -286,16 +292,18 @@ def word_shares(database, terms):
             FROM pg_stats
             WHERE schemaname = current_schema() AND tablename = %(table)s
                 AND attname = 'search_vector'
+        ), listed AS (
+            SELECT unnest(lexemes) AS lexeme, unnest(shares) AS share FROM stats
         )
         SELECT term, coalesce(
-                max(stats.shares[array_position(stats.lexemes, lexeme)]),
-                min(stats.shares[array_length(stats.lexemes, 1) + 1]) / 2,
+                max(listed.share),
+                (SELECT shares[array_length(lexemes, 1) + 1] / 2 FROM stats),
                 0),
             (SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = %(table)s::regclass)
         FROM unnest(%(terms)s::text[]) AS term
         CROSS JOIN LATERAL unnest(tsvector_to_array(to_tsvector(%(config)s::regconfig, term)))
             AS lexeme
-        LEFT JOIN stats ON true
+        LEFT JOIN listed USING (lexeme)
         GROUP BY term
     """
     params = {"table": Claim._meta.db_table, "terms": list(terms), "config": SEARCH_CONFIG}
@@ -437,10 +445,18 @@ def match_texts(texts, *, claims=None, limit=MAX_MATCHES):
             )
             if value < settings.CLAIM_MATCH_POSSIBLE:
                 continue
-            why = disagreements(text, quote, summary, claimant)
-            scored.append((round(value, 3), pk, confidence(value, why), why))
+            # The checks decide whether a match is high; below high they only explain, and
+            # are run for the matches shown only (below).
+            said = (text, quote, summary, claimant)
+            why = disagreements(*said) if value >= settings.CLAIM_MATCH_HIGH else None
+            scored.append((round(value, 3), pk, confidence(value, why or []), why, said))
         scored.sort(key=lambda row: (row[2] == "high", row[0]), reverse=True)
-        ranked.append(scored[:limit])
+        ranked.append(
+            [
+                (value, pk, level, disagreements(*said) if why is None else why)
+                for value, pk, level, why, said in scored[:limit]
+            ]
+        )
     loaded = claims.in_bulk({pk for rows_ in ranked for _, pk, _, _ in rows_})
     return [
         [Match(loaded[pk], value, level, why) for value, pk, level, why in rows_]

@@ -145,8 +145,11 @@ def test_the_evaluation_pairs_split_by_claim_into_development_and_held_out():
 
 
 
-def test_a_large_archive_is_searched_by_the_texts_rarest_words():
+def test_a_large_archive_is_searched_by_the_texts_rarest_words(monkeypatch):
+    from claims import matching
     from claims.matching import bounded_query
+
+    monkeypatch.setattr(matching, "CANDIDATE_ROWS", 2_000)
 
     shares = {"detention": 0.4, "county": 0.2, "women": 0.1, "krome": 0.0001, "backlog": 0.0005}
     terms = ["detention", "backlog", "county", "women", "krome"]
@@ -158,8 +161,11 @@ def test_a_large_archive_is_searched_by_the_texts_rarest_words():
     assert bounded_query(terms, dict.fromkeys(shares, 0), 1_000_000) is None
 
 
-def test_a_text_of_common_words_is_searched_by_its_rarest_pairs():
+def test_a_text_of_common_words_is_searched_by_its_rarest_pairs(monkeypatch):
+    from claims import matching
     from claims.matching import bounded_query
+
+    monkeypatch.setattr(matching, "CANDIDATE_ROWS", 2_000)
 
     shares = {"detention": 0.4, "county": 0.2, "women": 0.05, "center": 0.03}
     terms = list(shares)
