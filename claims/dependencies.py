@@ -127,6 +127,26 @@ def _tags(row):
     return tags
 
 
+def _ties_shown(before, after):
+    """The tags of the claim pages that show a tie to the claimant of a claim entering or
+    leaving the public (``before`` and ``after``: the claim as stored and as written, None
+    for none). Whether an actor is public follows from the public claims that cite it, and a
+    person's claim page names an organization they are affiliated with only while it is
+    public (``Affiliation.objects.published``); the claims' own tags say nothing of that."""
+    if not isinstance(before or after, Claim):
+        return set()
+    claims = [claim for claim in (before, after) if claim is not None]
+    claimants = {claim.claimant_id for claim in claims}
+
+    def public(claim):
+        return claim is not None and claim.status in Claim.PUBLIC_STATUSES
+
+    if public(before) == public(after) and len(claimants) == 1:
+        return set()
+    ids = _claim_ids(Q(claimant__affiliations__organization__in=claimants))
+    return {ALL} if ids is EVERYTHING else {claim_tag(pk) for pk in ids}
+
+
 def _stored(row):
     """The row as stored before this write, or None for a new one."""
     if row._state.adding or row.pk is None:
@@ -143,17 +163,19 @@ def _cached(sender):
 
 def note_before_save(sender, instance, raw=False, **kwargs):
     if not raw and (stored := _stored(instance)) is not None:
-        instance._public_cache_before = _tags(stored)
+        instance._public_cache_before = _tags(stored) | _ties_shown(stored, instance)
 
 
-def retire_after_save(sender, instance, raw=False, **kwargs):
+def retire_after_save(sender, instance, raw=False, created=False, **kwargs):
     before = instance.__dict__.pop("_public_cache_before", set())
+    if created and not raw:
+        before |= _ties_shown(None, instance)
     retire(({ALL} if raw else _tags(instance)) | before)
 
 
 def retire_before_delete(sender, instance, **kwargs):
     # Before: a deleted row's links (its claim's stance links, its counterclaims) go with it.
-    instance._public_cache_before = _tags(instance)
+    instance._public_cache_before = _tags(instance) | _ties_shown(instance, None)
 
 
 def retire_after_delete(sender, instance, **kwargs):

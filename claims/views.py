@@ -189,10 +189,11 @@ def _claim_page(request, claims, pk, *, preview=False):
         else []
     )
     affiliations = []
-    if claim.affiliated:
-        # An editor's preview shows every tie of the claimant; readers only the public ones.
-        affiliations = Affiliation.objects.all() if preview else Affiliation.objects.published()
-        affiliations = affiliations.filter(person=claim.claimant_id).select_related("organization")
+    if claim.affiliated and preview:  # an editor's preview shows every tie of the claimant
+        affiliations = Affiliation.objects.filter(person=claim.claimant_id)
+        affiliations = affiliations.select_related("organization")
+    elif claim.affiliated:  # readers only the public ones
+        affiliations = public_ties(request, "affiliations", person=claim.claimant_id)
     corrections = (
         claim.corrections.select_related("verdict_before", "verdict_after")
         if claim.corrected
@@ -297,8 +298,14 @@ def corrections(request):
 def actor_detail(request, slug):
     actor = get_object_or_404(Actor.objects.published(), slug=slug)
     claims = _published().filter(claimant=actor)
-    verdict_counts = dict(
-        claims.order_by().values("verdict").annotate(n=Count("id")).values_list("verdict", "n")
+    # A prolific claimant's chart counts tens of thousands of rows: once per version of the
+    # lists, so that its pages cost what a claimant of five claims' do.
+    verdict_counts = per_version(
+        f"actor-verdicts:{actor.pk}",
+        lambda: dict(
+            claims.order_by().values("verdict").annotate(n=Count("id")).values_list("verdict", "n")
+        ),
+        request,
     )
     # Paged like the claim list; the chart's counts add up to the page's total.
     page = IdsFirstPaginator(
@@ -308,15 +315,26 @@ def actor_detail(request, slug):
         count=sum(verdict_counts.values()),
     ).get_page(request.GET.get("page"))
     # Both ends of a public tie are public actors, so each name links to its page.
-    affiliations = Affiliation.objects.published()
     context = {
         "actor": actor,
-        "affiliations": affiliations.filter(person=actor).select_related("organization"),
-        "members": affiliations.filter(organization=actor).select_related("person"),
+        "affiliations": public_ties(request, "affiliations", person=actor.pk),
+        "members": public_ties(request, "members", organization=actor.pk),
         "page": page,
         "chart": _verdict_chart(verdict_counts),
     }
     return render(request, "claims/actor_detail.html", context)
+
+
+def public_ties(request, name, **end):
+    """The public affiliations (``Affiliation.objects.published()``) with one ``end``
+    (``person=`` or ``organization=`` an actor's id), with the actor at the other end, once
+    per version of the lists. Their gate asks whether both ends are public, which takes
+    PostgreSQL about 10 ms to plan, as long as the query that uses it; a write to a person, a
+    tie or a public claim makes new lists, so a tie shown is never older than they are."""
+    [(field, pk)] = end.items()
+    other = "organization" if field == "person" else "person"
+    ties = Affiliation.objects.published().filter(**end).select_related(other)
+    return per_version(f"{name}:{pk}", lambda: list(ties), request)
 
 
 def _verdict_chart(counts, bar_width=200, row_height=24):

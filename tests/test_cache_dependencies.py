@@ -11,7 +11,7 @@ from django.test import Client
 
 from claims import services
 from claims.models import Claim, Counterclaim, StanceLink, Verdict
-from sources.models import Source
+from sources.models import Affiliation, Source
 from tests.test_admin import admin_url, claim_form, management_form, run_action
 
 
@@ -324,3 +324,19 @@ def test_an_api_write_retires_the_claim_page(reader, editor_api, make, claim):
     )
     assert response.status_code == 200, response.content
     assert "Edited through the API." in read(reader, claim.get_absolute_url()).content.decode()
+
+
+def test_a_tie_shows_while_its_organization_is_public(client, make):
+    """A person's pages name an organization they are affiliated with only while it is
+    public, which its own claims decide: publishing or deleting one of them is a change to
+    the person's pages."""
+    person = make.actor(name="Dana Reyes", kind="person", slug="dana-reyes")
+    claim = make.claim(claimant=person)
+    agency = make.actor(name="The harbour authority")
+    Affiliation.objects.create(person=person, organization=agency, role="spokesperson")
+    pages = [claim.get_absolute_url(), "/claimants/dana-reyes/"]
+    assert not any("The harbour authority" in read(client, url).text for url in pages)
+    said = make.claim(claimant=agency)  # the agency says something public
+    assert all("The harbour authority" in read(client, url).text for url in pages)
+    said.delete()
+    assert not any("The harbour authority" in read(client, url).text for url in pages)

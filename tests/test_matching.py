@@ -144,7 +144,6 @@ def test_the_evaluation_pairs_split_by_claim_into_development_and_held_out():
     assert min(counts.values()) >= 20  # both labels in both sets
 
 
-
 def test_a_large_archive_is_searched_by_the_texts_rarest_words(monkeypatch):
     from claims import matching
     from claims.matching import bounded_query
