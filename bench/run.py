@@ -377,9 +377,12 @@ def print_table(rows, args):
 CLAIM_PAGE_ROWS = ("uncached", "304, uncached", "cached", "304, cached")
 # Issue 14's targets for the sitemap (its own words: "served from the cache and cheap to
 # generate"; the figures are ours): the index and a section page of 10,000 ids rendered within
-# a crawler's patience, and a cached section as cheap as a cached claim page.
+# a crawler's patience, and a cached section served from the cache alone (no query), quickly.
+# A section is about 1.5 MB of XML: its requests a second measure how fast bytes move, so the
+# first target we set, 80 % of the bare view's (a few bytes of JSON), compared unlike things.
 SITEMAP_INDEX_P99_MS = 1_000
 SITEMAP_SECTION_P99_MS = 5_000
+SITEMAP_CACHED_P99_MS = 100
 
 
 def targets_met(rows, issue):
@@ -411,6 +414,7 @@ def targets_met(rows, issue):
             ),
         ]
     few, many = f"claimant page, {FEW_CLAIMS} claims", f"claimant page, {PROLIFIC_CLAIMS:,} claims"
+    cached = row["  the same, cached"]
     return [
         ratio("claim page uncached / bare view", "claim page (uncached)", 0.20),
         # "Costs the same": within the runs' noise (+-10 %) and a margin.
@@ -430,7 +434,12 @@ def targets_met(rows, issue):
             "sitemap, first claims section",
             SITEMAP_SECTION_P99_MS,
         ),
-        ratio("sitemap section, cached / bare view", "  the same, cached", 0.80),
+        (
+            "sitemap section, cached: queries, p99",
+            f"{cached['queries']:g}, {cached['p99_ms']:,.0f} ms",
+            f"0, < {SITEMAP_CACHED_P99_MS} ms",
+            cached["queries"] == 0 and cached["p99_ms"] < SITEMAP_CACHED_P99_MS,
+        ),
     ]
 
 

@@ -10,11 +10,15 @@ primary key's index alone, and a row stays in the same page for good, so a crawl
 only the pages whose ``lastmod`` moved. A range whose rows are all drafts is an empty page,
 which the protocol allows.
 
+Each page of the claims section has its own ``lastmod`` in the index (``index``).
+
 The responses are kept by the public cache (``claims.cache``) until the next write.
 """
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger
+from django.db.models import ExpressionWrapper, F, IntegerField, Max
 from django.urls import reverse
 from django.utils.functional import cached_property
 
@@ -97,6 +101,15 @@ class ClaimSitemap(IdRangeSitemap):
     def lastmod(self, claim):
         return claim.updated_at
 
+    def page_lastmods(self):
+        """Each page's own ``lastmod``, by page number: the newest ``updated_at`` of the
+        public claims in its range of ids (one query). A claim page changes only with its
+        claim's ``updated_at`` (``Claim.touch``), so a crawler re-reads only the pages whose
+        claims changed."""
+        page = ExpressionWrapper((F("pk") - 1) / self.limit + 1, output_field=IntegerField())
+        rows = self.items().order_by().annotate(page=page).values("page")
+        return dict(rows.annotate(newest=Max("updated_at")).values_list("page", "newest"))
+
 
 class ActorSitemap(IdRangeSitemap):
     changefreq = "weekly"
@@ -151,3 +164,18 @@ SITEMAPS = {
     "topics": TopicSitemap,
     "pages": PageSitemap,
 }
+
+
+def index(request):
+    """``/sitemap.xml``: Django's index of every section's pages, each page of the claims
+    section with its own ``lastmod`` (``ClaimSitemap.page_lastmods``). The other sections'
+    pages keep their section's: a claimant's, a source's or a topic's page changes with its
+    claims, not its own row, so the latest public change is their honest bound."""
+    response = sitemap_views.index(request, SITEMAPS, sitemap_url_name="sitemap-section")
+    claims = reverse("sitemap-section", kwargs={"section": "claims"})
+    newest = ClaimSitemap().page_lastmods()
+    for item in response.context_data["sitemaps"]:
+        path, _, page = item.location.partition("?p=")
+        if path.endswith(claims):
+            item.last_mod = newest.get(int(page or 1), item.last_mod)
+    return response

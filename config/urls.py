@@ -17,6 +17,7 @@ from claims.feeds import (
     VerdictClaimsFeed,
 )
 from claims.sitemaps import SITEMAPS
+from claims.sitemaps import index as sitemap_index
 from config.health import healthz
 
 feeds = (
@@ -39,8 +40,7 @@ urlpatterns = [
     # An index of sections of at most 50,000 URLs each (claims/sitemaps.py).
     path(
         "sitemap.xml",
-        cache_control(public=True, max_age=3600)(sitemaps.index),
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        cache_control(public=True, max_age=3600)(sitemap_index),
         name="sitemap",
     ),
     path(

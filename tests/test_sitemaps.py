@@ -1,6 +1,7 @@
 """/sitemap.xml is an index of sections of at most ``Sitemap.limit`` URLs, paged by ranges of
 ids (claims.sitemaps): every public page is in exactly one section, drafts in none."""
 
+import datetime as dt
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -116,3 +117,22 @@ def test_the_index_is_served_from_the_public_cache(client, make, settings):
 
 def test_robots_txt_points_at_the_index(client):
     assert "Sitemap: http://testserver/sitemap.xml" in client.get("/robots.txt").content.decode()
+
+
+def test_each_page_of_claims_has_its_own_lastmod(client, make, small_sections):
+    """A crawler re-reads only the pages whose claims changed."""
+    claims = [make.claim() for _ in range(6)]
+    Claim.objects.update(updated_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    edited = claims[-1]
+    Claim.objects.filter(pk=edited.pk).update(updated_at=dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
+    holding = {(claim.pk - 1) // 3 + 1 for claim in claims}
+    edited_page = (edited.pk - 1) // 3 + 1
+    seen = set()
+    for url, lastmod in index(client):
+        if "/sitemap-claims.xml" not in url:
+            continue
+        page = int(url.partition("?p=")[2] or 1)
+        if page in holding:
+            seen.add(page)
+            assert lastmod[:10] == ("2026-03-01" if page == edited_page else "2026-01-01")
+    assert seen == holding and len(holding) >= 2
