@@ -333,8 +333,11 @@ def public_ties(request, name, **end):
     tie or a public claim makes new lists, so a tie shown is never older than they are."""
     [(field, pk)] = end.items()
     other = "organization" if field == "person" else "person"
-    ties = Affiliation.objects.published().filter(**end).select_related(other)
-    return per_version(f"{name}:{pk}", lambda: list(ties), request)
+
+    def ties():  # built only when not kept: building the gate costs as much as running it
+        return list(Affiliation.objects.published().filter(**end).select_related(other))
+
+    return per_version(f"{name}:{pk}", ties, request)
 
 
 def _verdict_chart(counts, bar_width=200, row_height=24):
