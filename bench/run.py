@@ -21,6 +21,8 @@ saves one of those claims a second through ``claims.services``, as an editor wou
 each kind's cache hit ratio (``X-Cache``) and p50/p95, and issue 14's target (claim pages hit
 the cache >= 90 % under one write a second). ``--mixed-seconds`` sets its length (30).
 
+``--table-only`` stops after the table (step 3) and its targets.
+
 ``--soak SECONDS`` instead drives a mix of URLs for that long and reports errors and the
 workers' memory (``make soak``). "Uncached" rows add a unique query parameter to each
 request, so every one misses the public cache and renders in full; "304, uncached" sends the
@@ -666,6 +668,11 @@ def main():
         "--mixed", action="store_true", help="only the mixed read/write run (readers, one write/s)"
     )
     parser.add_argument("--mixed-seconds", type=float, default=30, help="the mixed run's length")
+    parser.add_argument(
+        "--table-only",
+        action="store_true",
+        help="only the table of pages and its targets (no mixed run, exports or timings)",
+    )
     args = parser.parse_args()
     env = settings_env(args)
     targets = prepare(args, env)
@@ -678,13 +685,17 @@ def main():
         else:
             rows = bench(args, targets)
             print_table(rows, args)
-            result = {
-                "rows": rows,
-                "mixed": mixed(args, env),
-                "exports": exports(args, server),
-                "search": database_times(env, "search_times.py"),
-                "matching": database_times(env, "match_times.py"),
-            }
+            result = (
+                {"rows": rows}
+                if args.table_only
+                else {
+                    "rows": rows,
+                    "mixed": mixed(args, env),
+                    "exports": exports(args, server),
+                    "search": database_times(env, "search_times.py"),
+                    "matching": database_times(env, "match_times.py"),
+                }
+            )
         result["worker_mb"] = worker_memory_mb(server)
     finally:
         server.terminate()
