@@ -182,14 +182,16 @@ def prepare(args, env):
         started = time.monotonic()
         manage(env, "generate_data", "--claims", str(args.claims - count), "--seed", str(count + 1))
         print(f"generate_data: {time.monotonic() - started:.1f}s")
+    script = CLAIMANTS_SCRIPT % (PROLIFIC_CLAIMS, FEW_CLAIMS)
+    claimants = json.loads(manage(env, "shell", "-c", script, capture=True).splitlines()[-1])
+    # After the claimants' writes, as autovacuum would do in time: statistics for the planner
+    # and claim matching, and a visibility map for index-only scans.
     manage(
         env,
         "shell",
         "-c",
         "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')",
     )
-    script = CLAIMANTS_SCRIPT % (PROLIFIC_CLAIMS, FEW_CLAIMS)
-    claimants = json.loads(manage(env, "shell", "-c", script, capture=True).splitlines()[-1])
     targets = json.loads(manage(env, "shell", "-c", TARGETS_SCRIPT, capture=True).splitlines()[-1])
     return {**targets, **claimants}
 
