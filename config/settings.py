@@ -153,16 +153,20 @@ if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASE_ROUTERS = ["config.db_routers.ReplicaRouter"]
 for database in DATABASES.values():
     if database["ENGINE"] == "django.db.backends.postgresql":
+        from config.db_pool import check_connection
+
         # psycopg's own connection pool; persistent connections must then stay off.
         database.setdefault("OPTIONS", {})["pool"] = {
             "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
             "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
             "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
+            # The pool checks each connection before handing it out (a round trip): after a
+            # database restart, pooled connections are dead, and without the check each would
+            # fail one request before being dropped. Finding one dead, it checks them all
+            # (config/db_pool.py).
+            "check": check_connection,
         }
         database["CONN_MAX_AGE"] = 0
-        # The pool checks each connection before handing it out (psycopg_pool's
-        # check_connection, a round trip): after a database restart, pooled connections are
-        # dead, and without the check each would fail one request before being dropped.
         database["CONN_HEALTH_CHECKS"] = True
 
 # The cache must be one for every process that serves: it holds the public cache's tag versions

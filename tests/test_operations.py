@@ -198,3 +198,42 @@ def test_templates_are_compiled_once_per_process_with_debug_off():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False ['django.template.loaders.cached']"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's pool is PostgreSQL's")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_first_request_after_a_restart_succeeds_when_the_pool_had_grown(client, make):
+    """A burst of requests grows the pool; a restart kills every connection it holds. The
+    first request must not wait for each dead one in turn (the pool's backoff grows each time:
+    five took it past its 10 s timeout)."""
+    import threading
+
+    import psycopg
+
+    from claims.models import Claim
+
+    make.claim()
+    connection.close()
+    burst = threading.Barrier(5)
+
+    def request():
+        burst.wait()
+        Claim.objects.count()
+        time.sleep(0.2)  # all five at once: the pool grows to five
+        connections.close_all()
+
+    threads = [threading.Thread(target=request) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    pool = connection.pool
+    assert pool.get_stats()["pool_size"] >= 5
+    with psycopg.connect(pool.conninfo, **pool.kwargs) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    started = time.monotonic()
+    assert client.get("/api/v1/sources/").status_code == 200
+    assert time.monotonic() - started < 5
