@@ -9,15 +9,8 @@ import urllib.request
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    # What it guards is SQLite's (tests/conftest.py's live_server); on PostgreSQL each request
-    # thread has a connection of its own, and this burst of them, just before
-    # tests/test_operations.py kills every connection, left that test's pool without one.
-    pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's shared test database"),
-]
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
