@@ -1,11 +1,8 @@
 import itertools
-import threading
 
 import pytest
-from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.db import connection
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
@@ -185,28 +182,3 @@ def worker(settings):
         ).run()
 
     return run
-
-
-_ONE_REQUEST_AT_A_TIME = threading.Lock()
-
-
-@pytest.fixture(scope="session")
-def live_server(live_server):
-    """pytest-django's live server. On SQLite's in-memory test database its request threads
-    share one database, shared-cache or through one connection, whose writes lock it for
-    everyone else: a page's htmx requests overlapping a form's POST failed with "database
-    table is locked" or "bad parameter or other API misuse" (tests/test_live_server.py). On
-    SQLite the views answer one request at a time (static files as they come); each thread
-    still reads its own socket, so kept-alive connections wait for nothing but a view at work."""
-    if connection.vendor == "sqlite":
-        httpd = live_server.thread.httpd
-        app = httpd.get_app()
-
-        def one_at_a_time(environ, start_response):
-            if environ["PATH_INFO"].startswith(django_settings.STATIC_URL):
-                return app(environ, start_response)  # files, no database
-            with _ONE_REQUEST_AT_A_TIME:  # the view's work; the body is written after
-                return app(environ, start_response)
-
-        httpd.set_app(one_at_a_time)
-    return live_server
