@@ -237,3 +237,41 @@ def test_the_first_request_after_a_restart_succeeds_when_the_pool_had_grown(clie
     started = time.monotonic()
     assert client.get("/api/v1/sources/").status_code == 200
     assert time.monotonic() - started < 5
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements")
+@pytest.mark.django_db
+def test_a_page_served_again_skips_postgresqls_planning(client, make):
+    """The fifth time a connection runs the claim page's query, psycopg prepares it: from then
+    on PostgreSQL runs its stored plan instead of planning seven joins again."""
+    claim = make.claim()  # published
+    for n in range(6):  # a new address each time: past the public cache, into the view
+        assert client.get(f"{claim.get_absolute_url()}?n={n}").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements"
+            " WHERE statement LIKE %s AND statement LIKE %s",
+            ['%FROM "claims_claim"%', "%EXISTS%"],
+        )
+        assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.parametrize(("value", "threshold"), [(None, "5"), ("", "None"), ("2", "2")])
+def test_prepared_statements_can_be_turned_off_for_a_pooler_that_cannot_keep_them(value, threshold):
+    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": "postgres://u@db.example:5432/cc"}
+    env.pop("DATABASE_PREPARE_THRESHOLD", None)
+    if value is not None:
+        env["DATABASE_PREPARE_THRESHOLD"] = value
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import config.settings as s; o = s.DATABASES['default']['OPTIONS'];"
+            "print(o['server_side_binding'], o['prepare_threshold'])",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout.split() == ["True", threshold], result.stderr
