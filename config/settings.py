@@ -196,6 +196,12 @@ else:
         "REDIS_URL must be set when DEBUG is off: every worker process must share one cache "
         "(docs/deploy.md). LOCAL_MEMORY_CACHE=true is only for a single process."
     )
+# What depends only on the code and the settings, such as every page's header and footer
+# (templates/base.html): kept in each process's memory, without a round trip to Redis.
+CACHES["process"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "process",
+}
 
 # Background jobs (jobs/, docs/deploy.md "Background jobs"): Django's tasks framework, stored
 # in the database by django-tasks-db and run by a worker process (manage.py worker) beside
