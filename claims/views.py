@@ -165,23 +165,32 @@ def _claim_etag(request, pk, slug=None):
     return _claim_version(request, pk)
 
 
-def _claim_page(request, claims, pk, *, preview=False):
-    """Render one claim's page from ``claims`` (the public gate, or everything for a preview)."""
-    # Most claims have no corrections, appearances or exchange, and many claimants have no
-    # affiliation: flags on the claim's row spare them those queries (the affiliations' gate
-    # costs milliseconds to build and plan, even unused: build it only when asked).
+def _with_page_flags(claims):
+    """``claims`` with what a claim's page shows, and flags for what most claims lack.
+
+    Most claims have no corrections, appearances or exchange, and many claimants have no
+    affiliation: the flags spare them those queries (the affiliations' gate costs
+    milliseconds to build and plan, even unused: it is built only when asked)."""
     in_exchange = Exists(
         Counterclaim.objects.filter(Q(original=OuterRef("pk")) | Q(response=OuterRef("pk")))
     )
-    corrected = Exists(Correction.objects.filter(claim=OuterRef("pk")))
-    affiliated = Exists(Affiliation.objects.filter(person=OuterRef("claimant")))
-    appeared = Exists(Appearance.objects.filter(claim=OuterRef("pk")))
-    claim = get_object_or_404(
-        claims.with_related().annotate(
-            in_exchange=in_exchange, corrected=corrected, affiliated=affiliated, appeared=appeared
-        ),
-        pk=pk,
+    return claims.with_related().annotate(
+        in_exchange=in_exchange,
+        corrected=Exists(Correction.objects.filter(claim=OuterRef("pk"))),
+        affiliated=Exists(Affiliation.objects.filter(person=OuterRef("claimant"))),
+        appeared=Exists(Appearance.objects.filter(claim=OuterRef("pk"))),
     )
+
+
+# Built once per process: building the four subqueries cost 0.8 ms a page. Never evaluated
+# itself; each page filters a copy.
+PUBLIC_CLAIM_PAGES = _with_page_flags(Claim.objects.published())
+PREVIEWS = _with_page_flags(Claim.objects.all())
+
+
+def _claim_page(request, claims, pk, *, preview=False):
+    """Render one claim's page from ``claims`` (``PUBLIC_CLAIM_PAGES``, or ``PREVIEWS``)."""
+    claim = get_object_or_404(claims, pk=pk)
     # "Said N times", and the ClaimReview's appearances: one query, for the claims said again.
     claim.shown_appearances = (
         list(Appearance.objects.shown(public=not preview).filter(claim=claim))
@@ -263,7 +272,7 @@ def language_feed(language):
 @public_cache
 @condition(etag_func=_claim_etag)
 def claim_detail(request, pk, slug=None):
-    claim, response, version = _claim_page(request, _published(), pk)
+    claim, response, version = _claim_page(request, PUBLIC_CLAIM_PAGES, pk)
     if slug != claim.slug:
         return redirect(claim, permanent=True)
     response.headers["ETag"] = quote_etag(version)  # as _claim_etag would have said
@@ -276,7 +285,7 @@ def claim_detail(request, pk, slug=None):
 def claim_preview(request, pk):
     """An editor's view of any claim, draft or not, as readers would see it once published.
     Marked as a preview, kept out of search engines and caches."""
-    _, response, _ = _claim_page(request, Claim.objects.all(), pk, preview=True)
+    _, response, _ = _claim_page(request, PREVIEWS, pk, preview=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
