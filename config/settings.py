@@ -168,15 +168,6 @@ for database in DATABASES.values():
         }
         database["CONN_MAX_AGE"] = 0
         database["CONN_HEALTH_CHECKS"] = True
-        # Parameters bound by the server, so that psycopg prepares a query a connection has run
-        # DATABASE_PREPARE_THRESHOLD times: a claim page's seven-table query then skips
-        # PostgreSQL's planning (1.3 ms of its 1.4). Empty turns preparing off, for a pooler
-        # that cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
-        database["OPTIONS"]["server_side_binding"] = True
-        prepare_threshold = env.str("DATABASE_PREPARE_THRESHOLD", default="5")
-        database["OPTIONS"]["prepare_threshold"] = (
-            env.int("DATABASE_PREPARE_THRESHOLD", default=5) if prepare_threshold else None
-        )
 
 # The cache must be one for every process that serves: it holds the public cache's tag versions
 # (claims/cache.py) and the API throttles' counts. A per-process memory cache under several
