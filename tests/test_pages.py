@@ -728,3 +728,20 @@ def test_every_page_has_a_favicon(client):
     assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in get(client, "/")
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"] == "/static/favicon.svg"
+
+
+def test_every_page_names_the_site_in_its_header_and_footer_as_the_settings_say(
+    client, make, settings
+):
+    # The header and footer are rendered once per process (templates/base.html): a page
+    # rendered before the name changed must not lend the next one its old name.
+    claim = make.claim()
+    for name in ("First Desk", "Second Desk"):
+        settings.SITE_NAME = name
+        cache.clear()  # the public cache would answer the second request with the first
+        page = client.get(claim.get_absolute_url()).content.decode()
+        header = page.split('<header class="site-header">')[1].split("</header>")[0]
+        footer = page.split('<footer class="site-footer">')[1].split("</footer>")[0]
+        assert f'<a class="brand" href="/">{name}</a>' in header
+        assert f"<p>{name} shows each claim" in footer
+        assert 'href="/claims/"' in header and 'href="/corrections/"' in footer
