@@ -333,7 +333,7 @@ def bounded_query(terms, shares, claims):
     if not known or sum(expected([term]) for term in known) <= CANDIDATE_ROWS:
         return None
     rarest = sorted(known, key=shares.get)[:RAREST_WORDS]  # ties: the longer first
-    for size in (1, 2, 3):
+    for size in range(1, len(rarest) + 1):
         groups, rows = [], 0
         for group in sorted(combinations(rarest, size), key=expected):
             rows += expected(group)
@@ -342,9 +342,9 @@ def bounded_query(terms, shares, claims):
             groups.append(group)
         if groups:
             break
-    # Even the rarest three together are in more claims: those three, and the search's own
-    # limit (the newest SEARCH_CANDIDATES of them).
-    groups = groups or [rarest[:3]]
+    # Even all the rarest words together are expected in more claims: all of them, then, and
+    # the search's own limit (the newest SEARCH_CANDIDATES of them).
+    groups = groups or [rarest]
     return " | ".join(f"({' & '.join(group)})" for group in groups)
 
 

@@ -56,6 +56,11 @@ class IdRangePaginator:
         rows = self.queryset.filter(pk__gt=first, pk__lte=first + self.per_page).order_by("pk")
         return Page(list(rows), number, self)
 
+    def number_of_each_row(self):
+        """The number of the page each row is on (the inverse of ``page``), as an expression
+        to annotate the queryset with."""
+        return ExpressionWrapper((F("pk") - 1) / self.per_page + 1, output_field=IntegerField())
+
 
 def latest_public_change():
     """When something public last changed: the newest ``updated_at`` of a public claim (the
@@ -106,7 +111,7 @@ class ClaimSitemap(IdRangeSitemap):
         public claims in its range of ids (one query). A claim page changes only with its
         claim's ``updated_at`` (``Claim.touch``), so a crawler re-reads only the pages whose
         claims changed."""
-        page = ExpressionWrapper((F("pk") - 1) / self.limit + 1, output_field=IntegerField())
+        page = self.paginator.number_of_each_row()
         rows = self.items().order_by().annotate(page=page).values("page")
         return dict(rows.annotate(newest=Max("updated_at")).values_list("page", "newest"))
 

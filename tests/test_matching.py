@@ -174,6 +174,20 @@ def test_a_text_of_common_words_is_searched_by_its_rarest_pairs(monkeypatch):
     assert bounded_query([*terms, "1,200", "the"], shares, 1_000_000) == "(center & women)"
 
 
+def test_a_text_of_only_very_common_words_is_searched_by_its_rarest_three_together(
+    monkeypatch,
+):
+    from claims import matching
+    from claims.matching import bounded_query
+
+    monkeypatch.setattr(matching, "CANDIDATE_ROWS", 2_000)
+
+    shares = {"said": 0.5, "officials": 0.4, "detention": 0.3, "county": 0.2}
+    # The rarest three together are still in 24,000 claims: no group fits, and the three
+    # together are the narrowest query there is (the search's own limit bounds the rest).
+    assert bounded_query(list(shares), shares, 1_000_000) == "(county & detention & officials)"
+
+
 @pytest.mark.django_db
 def test_on_postgresql_the_candidates_come_from_the_rarest_words(
     make, monkeypatch, django_assert_max_num_queries
