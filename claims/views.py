@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
+from django.db import router
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -43,6 +44,7 @@ from claims.models import (
 from claims.pagination import IdsFirstPaginator
 from claims.quotes import mark_passages
 from claims.throttling import TextCheckThrottle, retry_after, throttle_searches
+from config.prepared_statements import prepared
 from sources.models import Actor, Affiliation, Source
 from trust.models import Organization
 from trust.people import author_node
@@ -272,7 +274,8 @@ def language_feed(language):
 @public_cache
 @condition(etag_func=_claim_etag)
 def claim_detail(request, pk, slug=None):
-    claim, response, version = _claim_page(request, PUBLIC_CLAIM_PAGES, pk)
+    with prepared(router.db_for_read(Claim)):  # every query of the page is by the claim's key
+        claim, response, version = _claim_page(request, PUBLIC_CLAIM_PAGES, pk)
     if slug != claim.slug:
         return redirect(claim, permanent=True)
     response.headers["ETag"] = quote_etag(version)  # as _claim_etag would have said

@@ -168,6 +168,12 @@ for database in DATABASES.values():
         }
         database["CONN_MAX_AGE"] = 0
         database["CONN_HEALTH_CHECKS"] = True
+        # Parameters sent apart from the query, so that a query can be prepared; only those
+        # asked for are (config/prepared_statements.py).
+        database["OPTIONS"]["server_side_binding"] = True
+# Off for a pooler that cannot keep a connection's prepared statements (PgBouncer in
+# transaction mode before 1.21).
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 
 # The cache must be one for every process that serves: it holds the public cache's tag versions
 # (claims/cache.py) and the API throttles' counts. A per-process memory cache under several

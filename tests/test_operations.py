@@ -237,3 +237,36 @@ def test_the_first_request_after_a_restart_succeeds_when_the_pool_had_grown(clie
     started = time.monotonic()
     assert client.get("/api/v1/sources/").status_code == 200
     assert time.monotonic() - started < 5
+
+
+def prepared_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements")
+@pytest.mark.django_db
+def test_a_claim_page_is_read_with_prepared_statements_and_a_claimant_page_is_not(client, make):
+    """The claim page's queries look rows up by the claim's key: prepared, PostgreSQL plans
+    them once per connection. A claimant's page is not: one plan for every claimant cannot
+    serve both one with 5 claims and one with 50,000 (config/prepared_statements.py)."""
+    claim = make.claim()  # published
+    assert client.get(claim.get_absolute_url()).status_code == 200
+    page_query = [s for s in prepared_statements() if 'FROM "claims_claim"' in s and "EXISTS" in s]
+    assert len(page_query) == 1
+    assert connection.connection.prepare_threshold is None  # only inside the page
+    before = set(prepared_statements())
+    assert client.get(f"/claimants/{claim.claimant.slug}/").status_code == 200
+    assert set(prepared_statements()) == before
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements")
+@pytest.mark.django_db
+def test_prepared_statements_can_be_turned_off_for_a_pooler_that_cannot_keep_them(
+    client, make, settings
+):
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    claim = make.claim()
+    assert client.get(claim.get_absolute_url()).status_code == 200
+    assert prepared_statements() == []
