@@ -12,13 +12,16 @@ from sources.validators import has_web_scheme
 register = template.Library()
 
 # As django.utils.html.json_script: nothing in the data can close the script element.
-_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+# (str.replace, three times: several times faster than str.translate with a mapping.)
+_SCRIPT_ESCAPES = ((">", "\\u003E"), ("<", "\\u003C"), ("&", "\\u0026"))
 
 
 @register.filter
 def json_ld(data):
     """``data`` as a JSON-LD script element (json_script only makes application/json)."""
-    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    for character, escape in _SCRIPT_ESCAPES:
+        text = text.replace(character, escape)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
 
 
