@@ -194,9 +194,12 @@ else:
         "(docs/deploy.md). LOCAL_MEMORY_CACHE=true is only for a single process."
     )
 # What depends only on the code and the settings, such as every page's header and footer
-# (templates/base.html): kept in each process's memory, without a round trip to Redis.
+# (templates/base.html): kept in each process's memory, without a round trip to Redis. Not
+# with DEBUG on, where an edited template must show on the next request.
 CACHES["process"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "BACKEND": "django.core.cache.backends.dummy.DummyCache"
+    if DEBUG
+    else "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "process",
 }
 
