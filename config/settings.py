@@ -152,6 +152,17 @@ if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["config.db_routers.ReplicaRouter"]
 for database in DATABASES.values():
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # The embedded database serves several requests at once (runserver's threads: an htmx
+        # request while a form posts). A transaction takes the write lock when it begins, so a
+        # second writer waits for it rather than failing at once ("database is locked": two
+        # readers each wanting to write would otherwise deadlock); and readers read beside the
+        # writer (the write-ahead log).
+        database.setdefault("OPTIONS", {}).update(
+            transaction_mode="IMMEDIATE",
+            timeout=20,
+            init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        )
     if database["ENGINE"] == "django.db.backends.postgresql":
         from config.db_pool import check_connection
 

@@ -25,6 +25,22 @@ hypothesis_settings.register_profile("fuzz", max_examples=150, **_fuzz)
 hypothesis_settings.load_profile("quick")
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, the test database is a file, not memory. Django shares an in-memory
+    database's one connection between the test and every request thread of the live server
+    (LiveServerTestCase's documented caveat), so two requests at once (an htmx suggestion while
+    a form posts) used it together: "database table is locked", "bad parameter or other API
+    misuse", a 500 (tests/test_live_server.py). With a file, each thread has its own connection
+    and SQLite's locks put them in turn, as on a real server."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        name = tmp_path_factory.mktemp("database") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(name)
+
+
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     # The manifest storage needs collectstatic; tests/test_settings.py covers it on its own.
