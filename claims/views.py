@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.db import router
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import quote_etag
@@ -308,7 +308,9 @@ def corrections(request):
 @require_safe
 @public_cache
 def actor_detail(request, slug):
-    actor = get_object_or_404(Actor.objects.published(), slug=slug)
+    actor = per_version(f"actor:{slug}", lambda: _public_actor(slug), request)
+    if actor is None:
+        raise Http404("No public claimant by that name.")
     claims = _published().filter(claimant=actor)
     # A prolific claimant's chart counts tens of thousands of rows: once per version of the
     # lists, so that its pages cost what a claimant of five claims' do.
@@ -335,6 +337,14 @@ def actor_detail(request, slug):
         "chart": _verdict_chart(verdict_counts),
     }
     return render(request, "claims/actor_detail.html", context)
+
+
+def _public_actor(slug):
+    """The public actor with this slug, or None. Once per version of the lists
+    (``actor_detail``): the gate asks which public rows cite the actor (``sources.gate``),
+    which costs milliseconds to build and as many to plan, for an answer that changes only
+    with a write that makes new lists (to the actor, or to what cites it)."""
+    return Actor.objects.published().filter(slug=slug).first()
 
 
 def public_ties(request, name, **end):

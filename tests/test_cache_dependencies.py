@@ -182,6 +182,21 @@ def test_an_unrelated_write_keeps_the_claim_page_answering_304(client, make, cla
     assert client.get(f"{url}?x=1", headers={"If-None-Match": etag}).status_code == 304
 
 
+def test_the_claimant_page_follows_its_claimant_in_and_out_of_the_public(client, make):
+    # Whether a claimant is public is kept per version of the lists (claims.views.actor_detail):
+    # a new query string misses the page's cache but not that.
+    claim = make.claim(status=Claim.Status.IN_REVIEW, claimant=make.actor(name="Kim Vale"))
+    url = f"/claimants/{claim.claimant.slug}/"
+    assert client.get(f"{url}?read=1").status_code == 404
+    claim.publish()
+    assert "Kim Vale" in read(client, f"{url}?read=2").content.decode()
+    claim.claimant.name = "Kim Vale-Okafor"
+    claim.claimant.save()
+    assert "Kim Vale-Okafor" in read(client, f"{url}?read=3").content.decode()
+    Claim.objects.get(pk=claim.pk).delete()
+    assert client.get(f"{url}?read=4").status_code == 404
+
+
 def test_a_drafts_edit_does_not_retire_the_lists(client, make):
     draft = make.claim(status=Claim.Status.DRAFT)
     read(client, "/claims/")
