@@ -122,7 +122,12 @@ def results_page(claim_filter, number, request=None):
     narrows = claim_filter.is_bound and claim_filter.form.narrows
     count = public_count(_published(), request) if not narrows else None
     paginator = IdsFirstPaginator(
-        ordered_results(claim_filter), CLAIMS_PER_PAGE, rows=_published().for_cards(), count=count
+        ordered_results(claim_filter),
+        CLAIMS_PER_PAGE,
+        rows=_published().for_cards(),
+        count=count,
+        bookmarked=True,
+        request=request,
     )
     page = paginator.get_page(number)
     search = claim_filter.form.cleaned_data.get("q") if claim_filter.is_bound else ""
@@ -327,6 +332,8 @@ def actor_detail(request, slug):
         CLAIMS_PER_PAGE,
         rows=_published().for_cards(),
         count=sum(verdict_counts.values()),
+        bookmarked=True,
+        request=request,
     ).get_page(request.GET.get("page"))
     # Both ends of a public tie are public actors, so each name links to its page.
     context = {
@@ -392,6 +399,8 @@ def source_detail(request, pk, slug=None):
             _published().filter(source=source).order_by("-published_at", "-id"),
             CLAIMS_PER_PAGE,
             rows=_published().for_cards(),
+            bookmarked=True,
+            request=request,
         ).get_page(request.GET.get("page")),
         "evidence": Evidence.objects.published().filter(source=source).select_related("author"),
         "reported_documents": Source.objects.published()
@@ -422,7 +431,9 @@ def _marked_text(source):
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.published(), slug=slug)
     claims = _published().filter(topics=topic).for_cards().order_by("-published_at", "-id")
-    page = IdsFirstPaginator(claims, CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
+    page = IdsFirstPaginator(claims, CLAIMS_PER_PAGE, bookmarked=True, request=request).get_page(
+        request.GET.get("page")
+    )
     return render(request, "claims/topic_detail.html", {"topic": topic, "page": page})
 
 

@@ -1,12 +1,17 @@
 """Lists page through ids first, then load only the page's rows (claims.pagination)."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
+from claims import pagination, views
+from claims.cache import bump
 from claims.models import Claim
 from claims.pagination import IdsFirstPaginator, ordered_to_the_row
 from sources.models import Actor, Source
@@ -115,3 +120,62 @@ def test_api_pages_show_every_row_once_when_their_keys_tie(editor_api, make, url
 )
 def test_every_paged_ordering_ends_with_the_primary_key(queryset, ordering):
     assert list(ordered_to_the_row(queryset()).query.order_by) == ordering
+
+
+def offsets(queries):
+    return [int(n) for query in queries for n in re.findall(r"OFFSET (\d+)", query["sql"])]
+
+
+@pytest.fixture
+def tied_claims(make, monkeypatch):
+    """Thirteen public claims of one claimant, published in pairs at the same moment, with a
+    bookmark every four rows."""
+    monkeypatch.setattr(pagination, "BOOKMARK_EVERY", 4)
+    claimant = make.actor(name="A prolific claimant")
+    claims = [make.claim(claimant=claimant) for _ in range(13)]
+    moment = timezone.now()
+    for n, claim in enumerate(claims):
+        Claim.objects.filter(pk=claim.pk).update(published_at=moment - dt.timedelta(hours=n // 2))
+    bump()  # update() sends no signal
+    return Claim.objects.published().filter(claimant=claimant).order_by("-published_at", "-id")
+
+
+def pages(queryset, **kwargs):
+    paginator = IdsFirstPaginator(queryset, 3, **kwargs)
+    return [[claim.pk for claim in paginator.page(n)] for n in paginator.page_range]
+
+
+def test_deep_pages_start_at_a_bookmark_and_hold_the_rows_an_offset_would(tied_claims):
+    by_offset = pages(tied_claims)
+    every_row = [pk for page in by_offset for pk in page]
+    assert len(by_offset) == 5 and sorted(every_row) == sorted(
+        tied_claims.values_list("pk", flat=True)
+    )
+    assert pages(tied_claims, bookmarked=True) == by_offset  # finds the bookmarks
+    with CaptureQueriesContext(connection) as queries:
+        assert pages(tied_claims, bookmarked=True) == by_offset
+    # Kept: no page steps over more rows than lie between two bookmarks.
+    assert offsets(queries.captured_queries) and max(offsets(queries.captured_queries)) < 4
+
+
+def test_bookmarks_move_with_the_next_write_to_the_lists(make, tied_claims):
+    pages(tied_claims, bookmarked=True)
+    make.claim(claimant=tied_claims[0].claimant)  # the newest: every row moves on
+    assert pages(tied_claims, bookmarked=True) == pages(tied_claims)
+
+
+def test_orderings_by_an_expression_or_a_relation_are_paged_by_offset(tied_claims):
+    for ordering in ([F("published_at").desc(), "-id"], ["claimant", "-id"]):
+        queryset = tied_claims.order_by(*ordering)
+        with CaptureQueriesContext(connection) as queries:
+            assert pages(queryset, bookmarked=True) == pages(queryset)
+        assert max(offsets(queries.captured_queries)) >= 4
+
+
+def test_a_claimants_deep_page_lists_what_its_links_promise(client, tied_claims, monkeypatch):
+    monkeypatch.setattr(views, "CLAIMS_PER_PAGE", 3)
+    url = reverse("claims:actor", args=[tied_claims[0].claimant.slug])
+    shown = [
+        [claim.pk for claim in client.get(url, {"page": n}).context["page"]] for n in range(1, 6)
+    ]
+    assert shown == pages(tied_claims)
