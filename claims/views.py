@@ -387,10 +387,9 @@ def _verdict_chart(counts, bar_width=200, row_height=24):
 @require_safe
 @public_cache
 def source_detail(request, pk, slug=None):
-    source = get_object_or_404(
-        Source.objects.published().select_related("publisher", "via").prefetch_related("authors"),
-        pk=pk,
-    )
+    source = per_version(f"source:{pk}", lambda: _public_source(pk), request)
+    if source is None:
+        raise Http404("No public source with that number.")
     if slug != source.slug:
         return redirect("claims:source", pk=source.pk, slug=source.slug, permanent=True)
     context = {
@@ -403,14 +402,24 @@ def source_detail(request, pk, slug=None):
             request=request,
         ).get_page(request.GET.get("page")),
         "evidence": Evidence.objects.published().filter(source=source).select_related("author"),
-        "reported_documents": Source.objects.published()
-        .filter(via=source)
-        .select_related("publisher"),
+        "reported_documents": per_version(
+            f"reported-documents:{pk}",
+            lambda: list(Source.objects.published().filter(via=pk).select_related("publisher")),
+            request,
+        ),
         "text": _marked_text(source),
         # Our own copy (archives/): the source is public, so its taken snapshots are.
         "snapshot": source.snapshots.taken().order_by("-taken_at").first(),
     }
     return render(request, "claims/source_detail.html", context)
+
+
+def _public_source(pk):
+    """The public source with this id, with what its page shows, or None. Once per version
+    of the lists (``source_detail``), as ``_public_actor``: its gate asks which public rows
+    cite it."""
+    sources = Source.objects.published().select_related("publisher", "via")
+    return sources.prefetch_related("authors").filter(pk=pk).first()
 
 
 def _marked_text(source):

@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Q
 from django.test import Client
 
 from claims import services
@@ -195,6 +196,23 @@ def test_the_claimant_page_follows_its_claimant_in_and_out_of_the_public(client,
     assert "Kim Vale-Okafor" in read(client, f"{url}?read=3").content.decode()
     Claim.objects.get(pk=claim.pk).delete()
     assert client.get(f"{url}?read=4").status_code == 404
+
+
+def test_the_source_page_follows_its_source_in_and_out_of_the_public(client, make):
+    # As the claimant's: whether the source is public, and the documents known through it.
+    paper = make.source(title="The Harbour Gazette")
+    claim = make.claim(status=Claim.Status.IN_REVIEW, source=paper)
+    url = f"/sources/{paper.pk}/{paper.slug}/"
+    assert client.get(f"{url}?read=1").status_code == 404
+    claim.publish()
+    assert "The Harbour Gazette" in read(client, f"{url}?read=2").content.decode()
+    paper.title = "The Harbour Gazette and Herald"
+    paper.save()
+    assert "The Harbour Gazette and Herald" in read(client, f"{url}?read=3").content.decode()
+    make.claim(source=make.source(title="A port authority memo", via=paper))
+    assert "A port authority memo" in read(client, f"{url}?read=4").content.decode()
+    Claim.objects.filter(Q(source=paper) | Q(source__via=paper)).delete()
+    assert client.get(f"{url}?read=5").status_code == 404
 
 
 def test_a_drafts_edit_does_not_retire_the_lists(client, make):
