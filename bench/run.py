@@ -25,9 +25,12 @@ the cache >= 90 % under one write a second). ``--mixed-seconds`` sets its length
 
 ``--soak SECONDS`` instead drives a mix of URLs for that long and reports errors and the
 workers' memory (``make soak``). "Uncached" rows add a unique query parameter to each
-request, so every one misses the public cache and renders in full; "304, uncached" sends the
-page's ETag with a unique parameter (the view's ETag query answers), "304, cached" with the
-same URL (the cached page answers, as a browser's or a CDN's revalidation would).
+request, so every one misses the public cache and renders in full, with what is kept per
+version of the claim or the lists (a claim's evidence column, counts) as the first reader left
+it; "cold" asks for a different claim each time (1,000 of them, each once), so nothing of the
+page is in the cache, as for a crawler or the first reader after a write. "304, uncached"
+sends the page's ETag with a unique parameter (the view's ETag query answers), "304, cached"
+with the same URL (the cached page answers, as a browser's or a CDN's revalidation would).
 """
 
 import argparse
@@ -46,8 +49,10 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 HOST = "127.0.0.1"
 SERVER = "postgres://postgres@127.0.0.1:5432"
-# What to request: the newest published claim, and the rarest word of the search vectors
-# (the same word bench/search_times.py times).
+# What to request: the newest published claim, COLD_CLAIMS others (each requested once: nothing
+# of theirs is in the cache), and the rarest word of the search vectors (the same word
+# bench/search_times.py times).
+COLD_CLAIMS = 1000
 TARGETS_SCRIPT = """
 import json, sys
 from django.db import connection
@@ -56,7 +61,9 @@ sys.path.insert(0, "bench")
 from search_times import rarest_word
 claim = Claim.objects.published().filter(stance_links__isnull=False).order_by("-published_at")[0]
 rare = rarest_word(connection)
-print(json.dumps({"claim": claim.get_absolute_url(), "id": claim.pk, "rare": rare}))
+cold = Claim.objects.published().filter(stance_links__isnull=False).distinct().order_by("pk")
+cold = [other.get_absolute_url() for other in cold[:%d]]
+print(json.dumps({"claim": claim.get_absolute_url(), "id": claim.pk, "rare": rare, "cold": cold}))
 """
 # Three claimants for the claimant page's rows, with PROLIFIC_CLAIMS, FEW_CLAIMS and
 # PAGE_CLAIMS public claims: synthetic claims handed to synthetic actors (made once, reused),
@@ -198,7 +205,8 @@ def prepare(args, env):
         "-c",
         "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')",
     )
-    targets = json.loads(manage(env, "shell", "-c", TARGETS_SCRIPT, capture=True).splitlines()[-1])
+    script = TARGETS_SCRIPT % COLD_CLAIMS
+    targets = json.loads(manage(env, "shell", "-c", script, capture=True).splitlines()[-1])
     return {**targets, **claimants}
 
 
@@ -254,8 +262,12 @@ def start(args, env):
 
 def drive(args, path, *, headers=None, unique=False, requests=None, seconds=None):
     """Send up to ``requests`` GETs (or for ``seconds``) from ``args.concurrency`` threads
-    with keep-alive; return latencies (s), statuses and X-Queries values."""
+    with keep-alive; return latencies (s), statuses and X-Queries values. ``path`` may be a
+    list: each request asks for the next, and no more requests than it holds."""
     requests = requests or args.requests
+    paths = path if isinstance(path, list) else None
+    if paths:
+        requests = min(requests, len(paths))
     deadline = time.monotonic() + (seconds or args.seconds)
     lock, sent = threading.Lock(), [0]
     latencies, statuses, queries = [], [], []
@@ -268,7 +280,7 @@ def drive(args, path, *, headers=None, unique=False, requests=None, seconds=None
                     return
                 sent[0] += 1
                 n = sent[0]
-            url = path
+            url = paths[n - 1] if paths else path
             if unique:
                 url += ("&" if "?" in path else "?") + f"_bench={time.time_ns()}-{n}"
             started = time.perf_counter()
@@ -316,6 +328,7 @@ def scenarios(args, targets):
         ("home (uncached)", "/", {}, True),
         ("claim list (uncached)", "/claims/", {}, True),
         ("claim page (uncached)", claim, {}, True),
+        ("claim page (cold, new each time)", targets["cold"], {}, True),
         ("claim page (304, uncached)", claim, {"If-None-Match": etag(args, claim)}, True),
         ("claim page (cached)", claim, {}, False),
         ("claim page (304, cached)", claim, {"If-None-Match": etag(args, claim)}, False),
@@ -345,13 +358,16 @@ def percentile(values, p):
 def bench(args, targets):
     rows = []
     for name, path, headers, unique in scenarios(args, targets):
-        drive(args, path, headers=headers, unique=unique, requests=args.concurrency * 3)  # warm
+        warm = path
+        if isinstance(path, list):  # pages asked for once each: warm up on others
+            warm, path = path[: args.concurrency * 3], path[args.concurrency * 3 :]
+        drive(args, warm, headers=headers, unique=unique, requests=args.concurrency * 3)
         latencies, statuses, queries, elapsed = drive(args, path, headers=headers, unique=unique)
         errors = sum(1 for status in statuses if status not in (200, 304))
         rows.append(
             {
                 "name": name,
-                "path": path,
+                "path": path if isinstance(path, str) else f"{len(path):,} pages, each once",
                 "requests": len(latencies),
                 "errors": errors,
                 "rps": len(latencies) / elapsed,
