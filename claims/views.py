@@ -177,7 +177,7 @@ def _with_page_flags(claims):
 
     Most claims have no corrections, appearances or exchange, and many claimants have no
     affiliation: the flags spare them those queries (the affiliations' gate costs
-    milliseconds to build and plan, even unused: it is built only when asked)."""
+    milliseconds to compile and plan: it is asked only for claimants who have ties)."""
     in_exchange = Exists(
         Counterclaim.objects.filter(Q(original=OuterRef("pk")) | Q(response=OuterRef("pk")))
     )
@@ -367,7 +367,7 @@ def public_ties(request, name, **end):
     [(field, pk)] = end.items()
     other = "organization" if field == "person" else "person"
 
-    def ties():  # built only when not kept: building the gate costs as much as running it
+    def ties():  # asked only when not kept: compiling the gate costs as much as running it
         return list(PUBLIC_AFFILIATIONS.filter(**end).select_related(other))
 
     return per_version(f"{name}:{pk}", ties, request)
