@@ -391,9 +391,15 @@ def _verdict_chart(counts, bar_width=200, row_height=24):
 @require_safe
 @public_cache
 def source_detail(request, pk, slug=None):
-    source = per_version(f"source:{pk}", lambda: _public_source(pk), request)
-    if source is None:
+    # Whether the source is public, once per version of the lists, as a claimant's is
+    # (``_public_actor``); the row itself is one query by key, so the cache holds no text.
+    public = per_version(
+        f"source-public:{pk}", lambda: PUBLIC_SOURCES.filter(pk=pk).exists(), request
+    )
+    if not public:
         raise Http404("No public source with that number.")
+    sources = Source.objects.select_related("publisher", "via").prefetch_related("authors")
+    source = get_object_or_404(sources, pk=pk)
     if slug != source.slug:
         return redirect("claims:source", pk=source.pk, slug=source.slug, permanent=True)
     context = {
@@ -408,7 +414,8 @@ def source_detail(request, pk, slug=None):
         "evidence": Evidence.objects.published().filter(source=source).select_related("author"),
         "reported_documents": per_version(
             f"reported-documents:{pk}",
-            lambda: list(PUBLIC_SOURCES.filter(via=pk).select_related("publisher")),
+            # Without their texts, which the list does not show and the cache need not hold.
+            lambda: list(PUBLIC_SOURCES.filter(via=pk).select_related("publisher").defer("text")),
             request,
         ),
         "text": _marked_text(source),
@@ -416,14 +423,6 @@ def source_detail(request, pk, slug=None):
         "snapshot": source.snapshots.taken().order_by("-taken_at").first(),
     }
     return render(request, "claims/source_detail.html", context)
-
-
-def _public_source(pk):
-    """The public source with this id, with what its page shows, or None. Once per version
-    of the lists (``source_detail``), as ``_public_actor``: its gate asks which public rows
-    cite it."""
-    sources = PUBLIC_SOURCES.select_related("publisher", "via")
-    return sources.prefetch_related("authors").filter(pk=pk).first()
 
 
 def _marked_text(source):
