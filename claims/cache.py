@@ -95,13 +95,20 @@ def _response_tags(request):
     return getattr(request, "_public_cache_tags", (ALL, LISTS))
 
 
+def lists_version(request=None):
+    """The current version of the lists (and of everything), as one string: a key for what
+    stays the same until the next write to what the lists show. As this request first read
+    it, with ``request``."""
+    current = _request_versions(request, (ALL, LISTS)) if request is not None else None
+    current = current or versions((ALL, LISTS))
+    return f"{current[ALL]}:{current[LISTS]}"
+
+
 def per_version(name, compute, request=None):
     """``compute()``, once per version of the lists: the same until the next write to what
     they show. For figures that cost the database the same on every request although they
     change only with a write, such as the count of every public claim."""
-    current = _request_versions(request, (ALL, LISTS)) if request is not None else None
-    current = current or versions((ALL, LISTS))
-    key = f"public:value:{name}:{current[ALL]}:{current[LISTS]}"
+    key = f"public:value:{name}:{lists_version(request)}"
     value = cache.get(key)
     if value is None:
         value = compute()

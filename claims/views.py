@@ -24,6 +24,7 @@ from claims.cache import (
     HTMX_HEADERS,
     PER_VERSION_SECONDS,
     claim_versions,
+    lists_version,
     per_version,
     public_count,
 )
@@ -100,6 +101,14 @@ def claim_list(request):
     query = in_use.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
+    if settings.PUBLIC_CACHE_SECONDS > 0:
+        # The filters' selects (hundreds of options, each rendered through a template) are
+        # the same for every reader until the lists change, whatever the search: kept per
+        # version of the lists and per value of the other filters, as the form reads them
+        # (old names included; a parameter it does not know changes nothing).
+        chosen = [(name, form.data.getlist(name)) for name in form.fields if name != "q"]
+        context["filters_key"] = f"{lists_version(request)}:{urlencode(chosen, doseq=True)}"
+        context["filters_seconds"] = PER_VERSION_SECONDS
     if not fragment:
         return render(request, "claims/claim_list.html", context)
     response = render(request, "claims/claim_list.html#results", context)

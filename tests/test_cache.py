@@ -97,3 +97,26 @@ def test_a_write_retires_the_cache_again_when_it_commits(make, django_capture_on
         claim.save()
         during = versions([claim_tag(claim.pk)])
     assert versions([claim_tag(claim.pk)]) != during
+
+
+def test_the_list_filters_show_the_current_choices_and_the_chosen_one(
+    client, make, django_assert_max_num_queries
+):
+    # The selects are kept per version of the lists and per choice of filters, whatever the
+    # search (claims.views.claim_list): a new claimant is offered at once, each choice shown.
+    make.claim(claimant=make.actor(name="Ada Fenwick"), topics=[make.topic(name="Ferries")])
+    make.claim(topics=[make.topic(name="Harbours")])
+    assert "Ada Fenwick</option>" in fetch(client, "/claims/?q=one").content.decode()
+    with django_assert_max_num_queries(3):  # the page's own; none for the selects' choices
+        page = fetch(client, "/claims/?q=two&utm_source=newsletter").content.decode()
+        assert "Ada Fenwick</option>" in page
+    make.claim(claimant=make.actor(name="Bea Ortiz"))
+    assert "Bea Ortiz</option>" in fetch(client, "/claims/?q=three").content.decode()
+    for chosen, other in (("ferries", "harbours"), ("harbours", "ferries")):
+        page = fetch(client, f"/claims/?topic={chosen}").content.decode()
+        assert f'<option value="{chosen}" selected>' in page
+        assert f'<option value="{other}">' in page
+    # An old link's name for the order: the select shows the order it asked for.
+    oldest = '<option value="published_at" selected>Published, oldest first</option>'
+    assert oldest not in fetch(client, "/claims/").content.decode()
+    assert oldest in fetch(client, "/claims/?sort=oldest").content.decode()
