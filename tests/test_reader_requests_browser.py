@@ -54,6 +54,10 @@ def test_a_reader_asks_for_a_check_and_sees_matching_fact_checks(page, site):
     claim = Claim.objects.published().first()
     page.goto(f"{site}/")
     page.click("header >> text=Ask us to check a claim")
+    # The click returns once the new page starts; typing before htmx has read it (its script
+    # is deferred) would send no request.
+    page.wait_for_url("**/requests/ask/")
+    page.wait_for_load_state()
     page.fill("#id_claim_text", claim.quote)
     match = page.locator("#matches .claim-card a", has_text=claim.summary[:30])
     match.first.wait_for()
