@@ -282,7 +282,7 @@ def drive(args, path, *, headers=None, unique=False, requests=None, seconds=None
                 n = sent[0]
             url = paths[n - 1] if paths else path
             if unique:
-                url += ("&" if "?" in path else "?") + f"_bench={time.time_ns()}-{n}"
+                url += ("&" if "?" in url else "?") + f"_bench={time.time_ns()}-{n}"
             started = time.perf_counter()
             try:
                 conn.request("GET", url, headers=headers or {})

@@ -101,7 +101,7 @@ def claim_list(request):
     query = in_use.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
-    if settings.PUBLIC_CACHE_SECONDS > 0:
+    if not fragment and settings.PUBLIC_CACHE_SECONDS > 0:
         # The filters' selects (hundreds of options, each rendered through a template) are
         # the same for every reader until the lists change, whatever the search: kept per
         # version of the lists and per value of the other filters, as the form reads them
