@@ -7,10 +7,13 @@ the draft's own key) or when the row is a source, a person or an organization, w
 feeds and the source and claimant pages show by themselves. The claims are looked up as the row
 was stored before the write and as it is after, so a stance link moved to another claim, or a
 claim leaving the public, retires both sides; the claims in an exchange with those are
-retired too (a claim's page shows the other claims of its exchange). A staff member's name
-change retires the claims whose byline names them. Topics and verdicts, which most pages show
-(cards, filters, the rating scale in every ClaimReview), and any model not listed here, retire
-everything: they are rarely written, and retiring too much is slow but never wrong.
+retired too (a claim's page shows the other claims of its exchange). A write that makes an
+organization public or private (a claim it said, a document it published, evidence it
+found) retires the claims of the people tied to it, whose pages name it only while it is
+public. A staff member's name change retires the claims whose byline names them. Topics and
+verdicts, which most pages show (cards, filters, the rating scale in every ClaimReview), and
+any model not listed here, retire everything: they are rarely written, and retiring too much
+is slow but never wrong.
 
 ``QuerySet.update()`` and bulk inserts send no signals: the code that uses them calls
 ``Claim.touch`` (a claim's row changed) or ``claims.cache.bump`` (imports, generated data,
@@ -127,23 +130,89 @@ def _tags(row):
     return tags
 
 
-def _ties_shown(before, after):
-    """The tags of the claim pages that show a tie to the claimant of a claim entering or
-    leaving the public (``before`` and ``after``: the claim as stored and as written, None
-    for none). Whether an actor is public follows from the public claims that cite it, and a
-    person's claim page names an organization they are affiliated with only while it is
-    public (``Affiliation.objects.published``); the claims' own tags say nothing of that."""
-    if not isinstance(before or after, Claim):
-        return set()
-    claims = [claim for claim in (before, after) if claim is not None]
-    claimants = {claim.claimant_id for claim in claims}
+# The fields by which a row cites who said, found, published or wrote something: a write that
+# changes none of them makes no actor public or private (a claim's edited summary).
+CITING_FIELDS = {
+    Claim: ("status", "claimant_id", "source_id"),
+    StanceLink: ("claim_id", "evidence_id"),
+    Evidence: ("author_id", "source_id"),
+    Appearance: ("claim_id", "claimant_id", "source_id"),
+    Source: ("publisher_id", "via_id"),
+}
 
-    def public(claim):
-        return claim is not None and claim.status in Claim.PUBLIC_STATUSES
 
-    if public(before) == public(after) and len(claimants) == 1:
+def _tied_organizations_cited(row):
+    """The organizations with ties (``Affiliation``) whose being public may follow from
+    ``row``: who said or found what it holds, who published or wrote the documents it cites
+    and the documents those were reported in (``Actor.objects.published``), by the row's own
+    fields and by what is stored as citing it. Empty for rows that make no actor public.
+    Small queries by key, one per relation: joined together they read whole tables."""
+    said, documents = set(), set()  # (who, where) pairs of the row and what it holds
+
+    def add(pairs):
+        for who, where in pairs:
+            said.add(who)
+            documents.add(where)
+
+    match row:
+        case Claim():
+            add([(row.claimant_id, row.source_id)])
+            if row.pk is not None:
+                add(Appearance.objects.filter(claim=row.pk).values_list("claimant", "source"))
+                evidence = Evidence.objects.filter(stance_links__claim=row.pk)
+                add(evidence.values_list("author", "source"))
+        case StanceLink():
+            add(Evidence.objects.filter(pk=row.evidence_id).values_list("author", "source"))
+        case Evidence():
+            add([(row.author_id, row.source_id)])
+        case Appearance():
+            add([(row.claimant_id, row.source_id)])
+        case Source():
+            said.add(row.publisher_id)
+            documents.update((row.pk, row.via_id))
+        case _:
+            return set()
+    documents.discard(None)
+    if documents:
+        vias = Source.objects.filter(pk__in=documents, via__isnull=False)
+        documents.update(vias.values_list("via", flat=True))
+        said.update(Source.objects.filter(pk__in=documents).values_list("publisher", flat=True))
+        authors = Source.authors.through.objects.filter(source__in=documents)
+        said.update(authors.values_list("actor", flat=True))
+    said.discard(None)
+    if not said:
         return set()
-    ids = _claim_ids(Q(claimant__affiliations__organization__in=claimants))
+    tied = Affiliation.objects.filter(organization__in=said).values_list("organization", flat=True)
+    return set(tied.order_by().distinct())
+
+
+def _public(organizations):
+    if not organizations:
+        return set()
+    public = Actor.objects.published().filter(pk__in=organizations)
+    return set(public.values_list("pk", flat=True))
+
+
+def _public_ties_of(rows):
+    """(the organizations with ties that ``rows`` cite, those of them that are public now)."""
+    organizations = set().union(*(_tied_organizations_cited(row) for row in rows))
+    return organizations, _public(organizations)
+
+
+def _ties_changed(row):
+    """The tags of the claim pages that show a tie to an organization that the write to
+    ``row`` made public or private (noted before it by ``_public_ties_of``). A person's
+    claim page names an organization they are affiliated with only while it is public
+    (``Affiliation.objects.published``), which writes anywhere decide: a claim it said, a
+    document it published, evidence it found. The claims' own tags say nothing of that."""
+    organizations, public_before = row.__dict__.pop("_public_cache_ties", (set(), set()))
+    return _claims_tied_to(public_before ^ _public(organizations))
+
+
+def _claims_tied_to(organizations):
+    if not organizations:
+        return set()
+    ids = _claim_ids(Q(claimant__affiliations__organization__in=organizations))
     return {ALL} if ids is EVERYTHING else {claim_tag(pk) for pk in ids}
 
 
@@ -162,30 +231,40 @@ def _cached(sender):
 
 
 def note_before_save(sender, instance, raw=False, **kwargs):
-    if not raw and (stored := _stored(instance)) is not None:
-        instance._public_cache_before = _tags(stored) | _ties_shown(stored, instance)
+    if raw:
+        return
+    stored = _stored(instance)
+    if stored is not None:
+        instance._public_cache_before = _tags(stored)
+    fields = CITING_FIELDS.get(type(instance), ())
+    if stored is None or any(getattr(stored, f) != getattr(instance, f) for f in fields):
+        # As stored and as written: a claim's claimant or source may be changing.
+        instance._public_cache_ties = _public_ties_of([row for row in (stored, instance) if row])
 
 
 def retire_after_save(sender, instance, raw=False, created=False, **kwargs):
     before = instance.__dict__.pop("_public_cache_before", set())
-    if created and not raw:
-        before |= _ties_shown(None, instance)
-    retire(({ALL} if raw else _tags(instance)) | before)
+    retire(({ALL} if raw else _tags(instance) | _ties_changed(instance)) | before)
 
 
 def retire_before_delete(sender, instance, **kwargs):
     # Before: a deleted row's links (its claim's stance links, its counterclaims) go with it.
-    instance._public_cache_before = _tags(instance) | _ties_shown(instance, None)
+    instance._public_cache_before = _tags(instance)
+    instance._public_cache_ties = _public_ties_of([instance])
 
 
 def retire_after_delete(sender, instance, **kwargs):
-    retire(instance.__dict__.pop("_public_cache_before", {ALL}))
+    retire(instance.__dict__.pop("_public_cache_before", {ALL}) | _ties_changed(instance))
 
 
 def retire_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
     """A claim's topics, a source's authors: a change to the row that holds the field."""
     if not action.startswith("post_") or not _cached(type(instance)):
         return
+    if sender is Source.authors.through:
+        # Who wrote a public document is public: the ties to them show (``_ties_changed``).
+        authors = {instance.pk} if reverse else pk_set
+        retire({ALL} if authors is None else _claims_tied_to(authors))
     if not reverse:
         retire(_tags(instance))
     elif pk_set:

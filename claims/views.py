@@ -7,11 +7,13 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import permission_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import router
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import quote_etag
 from django.views.decorators.cache import cache_control, never_cache
@@ -166,7 +168,7 @@ def ordered_results(claim_filter):
 
 def _claim_version(request, pk):
     """The versions of the cache tags the claim's responses depend on (``claims.cache``), as
-    one string: the page's ETag and the key of its cached evidence column."""
+    one string: the page's ETag and the key of what it shows from the database."""
     versions = claim_versions(request, pk)
     return "-".join(str(value) for value in (pk, *versions.values()))
 
@@ -208,8 +210,11 @@ PUBLIC_SOURCES = Source.objects.published()
 PUBLIC_AFFILIATIONS = Affiliation.objects.published()
 
 
-def _claim_page(request, claims, pk, *, preview=False):
-    """Render one claim's page from ``claims`` (``PUBLIC_CLAIM_PAGES``, or ``PREVIEWS``)."""
+def _shown_on_claim_page(request, claims, pk, *, preview):
+    """What a claim's page shows from the database, but for its claimant's ties: the claim
+    with its related rows, and its evidence column rendered. Every write to any of it retires
+    the claim's version (``claims.dependencies``), so ``_claim_page`` keeps it under that
+    version."""
     claim = get_object_or_404(claims, pk=pk)
     # "Said N times", and the ClaimReview's appearances: one query, for the claims said again.
     claim.shown_appearances = (
@@ -217,49 +222,69 @@ def _claim_page(request, claims, pk, *, preview=False):
         if claim.appeared
         else []
     )
-    affiliations = []
-    if claim.affiliated and preview:  # an editor's preview shows every tie of the claimant
-        affiliations = Affiliation.objects.filter(person=claim.claimant_id)
-        affiliations = affiliations.select_related("organization")
-    elif claim.affiliated:  # readers only the public ones
-        affiliations = public_ties(request, "affiliations", person=claim.claimant_id)
-    corrections = (
-        claim.corrections.select_related("verdict_before", "verdict_after")
-        if claim.corrected
-        else []
+    links = claim.stance_links.select_related(
+        "evidence__source__publisher", "evidence__source__via__publisher", "evidence__author"
     )
-
-    def evidence_groups():
-        # Called by the template only when the evidence column is not in the cache.
-        links = claim.stance_links.select_related(
-            "evidence__source__publisher", "evidence__source__via__publisher", "evidence__author"
-        )
-        groups = [
-            (stance, label, [link for link in links if link.stance == stance])
-            for stance, label in StanceLink.Stance.choices
-        ]
-        return [group for group in groups if group[2]]
-
-    canonical_url = request.build_absolute_uri(claim.get_absolute_url())
+    groups = [
+        (stance, label, [link for link in links if link.stance == stance])
+        for stance, label in StanceLink.Stance.choices
+    ]
     answers, answered_by = claim.public_exchange() if claim.in_exchange else ([], [])
     checked, reviewed = claim.byline()
-    version = _claim_version(request, claim.pk)
-    # The evidence column (a query with six joins and most of the template's work) is kept per
-    # version of the claim, so a reader who misses the page's cache (a new query string, an
-    # htmx request) is spared it; never for a preview, nor when the public cache is off.
-    cache_evidence = not preview and settings.PUBLIC_CACHE_SECONDS > 0
-    context = {
+    return {
         "claim": claim,
-        "preview": preview,
-        "affiliations": affiliations,
-        "evidence_groups": evidence_groups,
-        "evidence_key": version if cache_evidence else None,
-        "evidence_seconds": PER_VERSION_SECONDS,
-        "corrections": corrections,
+        "evidence_column": render_to_string(
+            "claims/claim_detail.html#evidence",
+            {"evidence_groups": [group for group in groups if group[2]]},
+        ),
+        "corrections": list(
+            claim.corrections.select_related("verdict_before", "verdict_after")
+            if claim.corrected
+            else []
+        ),
         "answers": answers,
         "answered_by": answered_by,
         "checked": checked,
         "reviewed": reviewed,
+        # What the ClaimReview needs besides, the same for every claim: kept per version of
+        # the lists, so a claim rendered from the database asks for them once per write.
+        "bounds": None if preview else per_version("rating-bounds", rating_bounds, request),
+        "organization": None
+        if preview
+        else per_version("organization", Organization.current, request),
+    }
+
+
+def _claim_page(request, claims, pk, *, preview=False):
+    """Render one claim's page from ``claims`` (``PUBLIC_CLAIM_PAGES``, or ``PREVIEWS``).
+
+    What the page shows from the database is kept per version of the claim, so a reader who
+    misses the page's cache (a new query string, an htmx request, a page expired from it) is
+    spared its queries; never for a preview, nor when the public cache is off. The first
+    reader after a write to the claim renders it from the database."""
+    version = _claim_version(request, pk)
+    if preview or settings.PUBLIC_CACHE_SECONDS <= 0:
+        shown = _shown_on_claim_page(request, claims, pk, preview=preview)
+    else:
+        key = f"public:claim-page:{version}"
+        shown = cache.get(key)
+        if shown is None:
+            shown = _shown_on_claim_page(request, claims, pk, preview=preview)
+            cache.set(key, shown, timeout=PER_VERSION_SECONDS)
+    claim = shown["claim"]
+    affiliations = []
+    if claim.affiliated and preview:  # an editor's preview shows every tie of the claimant
+        affiliations = Affiliation.objects.filter(person=claim.claimant_id)
+        affiliations = affiliations.select_related("organization")
+    elif claim.affiliated:
+        # Readers only the public ones, per version of the lists rather than of the claim: a
+        # tie shows once its organization is public, which writes elsewhere decide.
+        affiliations = public_ties(request, "affiliations", person=claim.claimant_id)
+    canonical_url = request.build_absolute_uri(claim.get_absolute_url())
+    context = {
+        **shown,
+        "affiliations": affiliations,
+        "preview": preview,
         "canonical_url": canonical_url,
         "language_feed": language_feed(claim.language),
         "oembed_url": request.build_absolute_uri(
@@ -270,10 +295,9 @@ def _claim_page(request, claims, pk, *, preview=False):
         else claim_review(
             claim,
             request,
-            bounds=per_version("rating-bounds", rating_bounds, request),
-            # The organization changes only with a write, like the rating scale.
-            author=author_node(request, per_version("organization", Organization.current, request)),
-            byline=(checked, reviewed),
+            bounds=shown["bounds"],
+            author=author_node(request, shown["organization"]),
+            byline=(shown["checked"], shown["reviewed"]),
         ),
     }
     response = render(request, "claims/claim_detail.html", context)

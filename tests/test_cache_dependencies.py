@@ -7,8 +7,10 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Q
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from claims import services
 from claims.models import Claim, Counterclaim, StanceLink, Verdict
@@ -147,6 +149,23 @@ def test_a_change_is_fresh_on_the_next_anonymous_read(client, make, claim, chang
     shown = change(make, Claim.objects.get(pk=claim.pk))
     assert shown not in before.content.decode()
     assert shown in read(client, url).content.decode()
+
+
+PAGE_CHANGES = [change for change, targets in SHOWN_ON.items() if PAGE in targets]
+
+
+@pytest.mark.parametrize("change", PAGE_CHANGES, ids=[change.__name__ for change in PAGE_CHANGES])
+def test_a_change_is_fresh_on_a_claim_page_that_misses_the_page_cache(client, make, claim, change):
+    # What a claim's page shows is kept per version of the claim (claims.views._claim_page):
+    # a new query string misses the page's cache but not that.
+    url = claim.get_absolute_url()
+    read(client, f"{url}?read=1")
+    with CaptureQueriesContext(connection) as queries:
+        before = read(client, f"{url}?read=2")
+    assert before["X-Cache"] == "miss" and len(queries) == 0
+    shown = change(make, Claim.objects.get(pk=claim.pk))
+    assert shown not in before.content.decode()
+    assert shown in read(client, f"{url}?read=3").content.decode()
 
 
 def unrelated_writes(make, other):
@@ -373,3 +392,48 @@ def test_a_tie_shows_while_its_organization_is_public(client, make):
     assert all("The harbour authority" in read(client, url).text for url in pages)
     said.delete()
     assert not any("The harbour authority" in read(client, url).text for url in pages)
+
+
+def publish_a_document_by(make, agency):
+    return make.claim(source=make.source(title="Harbour notice", publisher=agency))
+
+
+def write_a_document(make, agency):
+    claim = make.claim()
+    claim.source.authors.add(agency)
+    return claim
+
+
+def find_evidence(make, agency):
+    claim = make.claim()
+    evidence = claim.stance_links.get().evidence
+    evidence.author = agency
+    evidence.save()
+    return claim
+
+
+@pytest.mark.parametrize("read_again", ["same address", "new address"])
+@pytest.mark.parametrize("cite", [publish_a_document_by, write_a_document, find_evidence])
+def test_a_tie_shows_once_a_public_claim_cites_its_organization(client, make, cite, read_again):
+    """An organization is public too when a public claim quotes a document it published or
+    wrote, or cites evidence it found: that is also a change to the pages of the people tied
+    to it, through the page's cache (its ETag) and past it (what the page shows is kept per
+    version of the claim)."""
+    person = make.actor(name="Dana Reyes", kind="person", slug="dana-reyes")
+    claim = make.claim(claimant=person)
+    agency = make.actor(name="The harbour authority")
+    Affiliation.objects.create(person=person, organization=agency, role="spokesperson")
+    url = claim.get_absolute_url()
+    reads = iter(range(100))
+
+    def page():
+        return read(client, f"{url}?read={next(reads)}" if read_again == "new address" else url)
+
+    assert "The harbour authority" not in page().text
+    before = page()
+    citing = cite(make, agency)
+    after = page()
+    assert "The harbour authority" in after.text
+    assert after["ETag"] != before["ETag"]
+    Claim.objects.get(pk=citing.pk).delete()
+    assert "The harbour authority" not in page().text
