@@ -27,8 +27,9 @@ the cache >= 90 % under one write a second). ``--mixed-seconds`` sets its length
 workers' memory (``make soak``). "Uncached" rows add a unique query parameter to each
 request, so every one misses the public cache and renders its template, with what is kept
 per version of the claim or the lists (what a claim page shows from the database, counts) as
-the first reader left it; "cold" asks for a different claim each time (1,000 of them, each once), so nothing of the
-page is in the cache, as for a crawler or the first reader after a write. "304, uncached"
+the first reader left it; "cold" asks for a different claim each time (1,000 of them, each
+once), so nothing of the page is in the cache, as for a crawler or the first reader after a
+write. "304, uncached"
 sends the page's ETag with a unique parameter (the view's ETag query answers), "304, cached"
 with the same URL (the cached page answers, as a browser's or a CDN's revalidation would).
 """

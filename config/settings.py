@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.humanize",  # intcomma: "1,234 claims"
     "django.contrib.postgres",  # search and trigram lookups; harmless on SQLite
     "django_htmx",
     "rest_framework",

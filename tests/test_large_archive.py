@@ -64,3 +64,25 @@ def test_claimant_and_source_pages_cost_the_same_for_5_or_500_claims(
         page = client.get(url(many), {"page": 3}).content.decode()
     assert page.count('class="claim-card"') == 20 and "Page 3 of 25" in page
     assert "(500)" in page
+
+
+def test_counts_of_thousands_are_printed_with_a_separator(client, make):
+    claim = make.claim(topics=[make.topic(name="Ports")])
+    add_published_claims(20_479, claimant=claim.claimant, source=claim.source)
+    topic = claim.topics.get()
+    Claim.topics.through.objects.bulk_create(
+        Claim.topics.through(claim_id=pk, topic=topic)
+        for pk in Claim.objects.exclude(pk=claim.pk).values_list("pk", flat=True)
+    )
+    pages = {
+        "claimant": reverse("claims:actor", args=[claim.claimant.slug]),
+        "source": reverse("claims:source", args=[claim.source.pk, claim.source.slug]),
+        "topic": reverse("claims:topic", args=[topic.slug]),
+        "list": reverse("claims:list"),
+    }
+    shown = {name: client.get(url, {"page": 1_001}).content.decode() for name, url in pages.items()}
+    assert "Claims we checked (20,480)" in shown["claimant"]
+    assert "False: 20,480" in shown["claimant"]  # the verdict chart, and its text alternative
+    assert "Claims quoted from it (20,480)" in shown["source"]
+    assert "20,480 claims" in shown["topic"] and "20,480 claims" in shown["list"]
+    assert all("Page 1,001 of 1,024" in page for page in shown.values())
