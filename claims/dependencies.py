@@ -23,7 +23,14 @@ recounts).
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_migrate,
+    post_save,
+    pre_delete,
+    pre_save,
+)
 
 from archives.models import Snapshot
 from claims.cache import ALL, LISTS, claim_tag, retire
@@ -67,13 +74,14 @@ def _with_counterparts(ids):
 
 
 def _claims_citing(sources):
-    """What a claim's page shows of a source: the claim's own, the evidence's, and the
-    document each is known through (separate conditions: one query with all four joins
-    ORed together reads whole tables)."""
+    """What a claim's page shows of a source: the claim's own, its appearances', the
+    evidence's, and the document each is known through (separate conditions: one query with
+    all their joins ORed together reads whole tables)."""
     return (
         Q(source__in=sources),
         Q(source__via__in=sources),
         Q(appearances__source__in=sources),
+        Q(appearances__source__via__in=sources),
         Q(stance_links__evidence__source__in=sources),
         Q(stance_links__evidence__source__via__in=sources),
     )
@@ -282,6 +290,13 @@ def retire_bylines(sender, instance, raw=False, update_fields=None, **kwargs):
     retire({ALL} if ids is EVERYTHING else {claim_tag(pk) for pk in ids})
 
 
+def retire_after_migrate(sender, **kwargs):
+    """A release runs ``migrate`` (docs/deploy.md): what the code before it kept in the cache
+    (whole pages, a claim page's rows, kept for a day) goes, whatever the new code changed
+    of their shape."""
+    retire({ALL})
+
+
 def connect():
     # Per model, not for every sender: a delete receiver for a model makes Django load and
     # signal each row its QuerySet.delete() removes instead of one DELETE.
@@ -293,6 +308,8 @@ def connect():
             pre_delete.connect(retire_before_delete, sender=model, dispatch_uid=f"{uid}-before-del")
             post_delete.connect(retire_after_delete, sender=model, dispatch_uid=f"{uid}-del")
     m2m_changed.connect(retire_m2m, dispatch_uid="cache-m2m")
+    claims = apps.get_app_config("claims")
+    post_migrate.connect(retire_after_migrate, sender=claims, dispatch_uid="cache-migrate")
     user = get_user_model()
     post_save.connect(retire_bylines, sender=user, dispatch_uid="cache-bylines-save")
     pre_delete.connect(retire_bylines, sender=user, dispatch_uid="cache-bylines-delete")

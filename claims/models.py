@@ -20,6 +20,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import Truncator, slugify
 from simple_history.models import HistoricalRecords
 
@@ -278,6 +279,13 @@ class QuoteChecked(models.Model):
     def passage_anchor(self):
         """The id of this row's passage on its source's page (see ``quotes.mark_passages``)."""
         return f"{self._meta.model_name}-{self.pk}-quote"
+
+    @cached_property
+    def passage_url(self):
+        """``get_passage_url()``, once per instance: what templates ask. A claim page computes
+        it before it keeps its rows without their sources' texts
+        (``claims.views._shown_on_claim_page``)."""
+        return self.get_passage_url()
 
     def get_passage_url(self):
         """The page of the document whose text the words were found in, at the passage;
@@ -577,10 +585,14 @@ class Claim(QuoteChecked, Versioned):
         workflow's record (``ClaimTransition``): who checked it and who reviewed it, and when.
         The submission is the last one before the first publication (a claim sent back is
         submitted again); either is None where it has not happened. One query."""
-        steps = self.transitions.filter(
-            target__in=[self.Status.IN_REVIEW, self.Status.PUBLISHED]
+        steps = (
+            self.transitions.filter(target__in=[self.Status.IN_REVIEW, self.Status.PUBLISHED])
             # with the staff profile that names the person in bylines (trust.StaffProfile)
-        ).select_related("by__staff_profile")
+            .select_related("by__staff_profile")
+            # and nothing else of the user: a claim page keeps its byline in the cache
+            # (claims.views._claim_page), which is no place for a password hash or an email
+            .only(*BYLINE_FIELDS)
+        )
         submitted = published = None
         for step in steps:  # oldest first
             if step.target == self.Status.PUBLISHED:
@@ -613,6 +625,19 @@ class Claim(QuoteChecked, Versioned):
             sorted(answers, key=newest_first, reverse=True),
             sorted(answered_by, key=newest_first, reverse=True),
         )
+
+
+# What a byline shows of a workflow step (``Claim.byline``, ``trust.people.byline_name``).
+BYLINE_FIELDS = (
+    "claim_id",
+    "target",
+    "at",
+    "by__first_name",
+    "by__last_name",
+    "by__staff_profile__name",
+    "by__staff_profile__slug",
+    "by__staff_profile__public_profile",
+)
 
 
 class ClaimTransition(models.Model):

@@ -192,11 +192,17 @@ def _with_page_flags(claims):
     in_exchange = Exists(
         Counterclaim.objects.filter(Q(original=OuterRef("pk")) | Q(response=OuterRef("pk")))
     )
-    return claims.with_related().annotate(
-        in_exchange=in_exchange,
-        corrected=Exists(Correction.objects.filter(claim=OuterRef("pk"))),
-        affiliated=Exists(Affiliation.objects.filter(person=OuterRef("claimant"))),
-        appeared=Exists(Appearance.objects.filter(claim=OuterRef("pk"))),
+    # Not the search index's vector, which the page never shows and its kept rows need not
+    # carry (``_claim_page``).
+    return (
+        claims.with_related()
+        .defer("search_vector")
+        .annotate(
+            in_exchange=in_exchange,
+            corrected=Exists(Correction.objects.filter(claim=OuterRef("pk"))),
+            affiliated=Exists(Affiliation.objects.filter(person=OuterRef("claimant"))),
+            appeared=Exists(Appearance.objects.filter(claim=OuterRef("pk"))),
+        )
     )
 
 
@@ -231,6 +237,14 @@ def _shown_on_claim_page(request, claims, pk, *, preview):
     ]
     answers, answered_by = claim.public_exchange() if claim.in_exchange else ([], [])
     checked, reviewed = claim.byline()
+    # Of its sources' texts the page shows only whether the quoted words were found in them:
+    # found now, the texts are not kept (an article each, in every version's entry). Django
+    # treats a field missing from an instance as deferred.
+    for row in (claim, *claim.shown_appearances):
+        row.passage_url  # noqa: B018 (computed while the texts are here)
+        for source in (row.source, row.source.via):
+            if source is not None:
+                source.__dict__.pop("text", None)
     return {
         "claim": claim,
         "evidence_column": render_to_string(

@@ -13,7 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from claims import services
-from claims.models import Claim, Counterclaim, StanceLink, Verdict
+from claims.models import Appearance, Claim, Counterclaim, StanceLink, Verdict
 from sources.models import Affiliation, Source
 from tests.test_admin import admin_url, claim_form, management_form, run_action
 
@@ -437,3 +437,33 @@ def test_a_tie_shows_once_a_public_claim_cites_its_organization(client, make, ci
     assert after["ETag"] != before["ETag"]
     Claim.objects.get(pk=citing.pk).delete()
     assert "The harbour authority" not in page().text
+
+
+@pytest.mark.parametrize("rename", ["document", "its publisher"])
+def test_an_appearance_names_the_document_it_was_reported_in_as_it_is_now(
+    client, make, claim, rename
+):
+    """A claim page cites each appearance's source and the document that reported it (with
+    its publisher where it has no title): renaming either retires the page, past the page
+    cache too."""
+    agency = make.actor(name="The harbour gazette's owner")
+    paper = make.source(title="The Harbour Gazette", publisher=agency)
+    interview = make.source(title="A radio interview", via=paper)
+    Appearance.objects.create(
+        claim=claim, claimant=claim.claimant, source=interview, quote="Said again, on air."
+    )
+    url = claim.get_absolute_url()
+    assert "The Harbour Gazette" in read(client, f"{url}?read=1").text
+    if rename == "document":
+        paper.title = "The Harbour Gazette and Herald"
+        paper.save()
+        shown = "The Harbour Gazette and Herald"
+    else:
+        paper.title = ""  # an untitled document is named by its publisher
+        paper.save()
+        read(client, f"{url}?read=2")
+        agency.name = "The Harbour Media Group"
+        agency.save()
+        shown = "The Harbour Media Group"
+    assert shown in read(client, f"{url}?read=3").text
+    assert shown in read(client, url).text

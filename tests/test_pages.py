@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import pickle
 import re
 import xml.etree.ElementTree as ET
 
@@ -694,6 +695,10 @@ def test_claim_page_has_a_byline_from_the_workflow(client, make, fact_checker, e
     # (ClaimReview names the reviewer under the key "editor", the editor's username here.)
     assert f">{today}</time>" in page
     assert editor.username not in page.replace('"editor":', "")
+    # The byline is kept in the cache with the page's rows: nothing of the users but names.
+    kept = pickle.dumps(claim.byline())
+    assert fact_checker.password.encode() not in kept and b"pbkdf2" not in kept
+    assert fact_checker.email.encode() not in kept and b"Checker" in kept
     imported = make.claim()  # the system's steps (demo data, imports) name nobody
     page = " ".join(get(client, imported.get_absolute_url()).split())
     assert "· reviewed and published <time" in page and "imported: no person recorded" in page

@@ -1,14 +1,18 @@
 """Stored quote checks: on claims and evidence, in publication, the admin, the public pages and
 the API, and over the demo data."""
 
+import pickle
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from claims.models import Claim, Evidence, QuoteCheck
+from claims import views
+from claims.models import Appearance, Claim, Evidence, QuoteCheck
 
 pytestmark = pytest.mark.django_db
 
@@ -212,6 +216,33 @@ def test_claim_page_marks_a_checked_quote_and_links_to_the_passage(client, make,
     )
     assert "expired food &amp; " in source_page  # the rest of the text, escaped
     assert f'<span id="evidence-{evidence.pk}-quote"' in source_page
+
+
+def test_a_claim_page_kept_without_its_sources_texts_still_links_the_passages(
+    client, make, article, settings
+):
+    # What a claim page shows is kept per version of the claim (claims.views._claim_page), and
+    # of its sources' texts it keeps only where the quoted words were found.
+    settings.PUBLIC_CACHE_SECONDS = 300
+    reported = make.source(title="A wire report", via=article)  # no text: checked via article
+    claim, _ = published_with_evidence(
+        make, article, "beat most local jails", "nooses made of sheets"
+    )
+    Appearance.objects.create(
+        claim=claim, claimant=claim.claimant, source=reported, quote="beat most local jails"
+    )
+    source_url = reverse("claims:source", args=[article.pk, article.slug])
+    url = claim.get_absolute_url()
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"{url}?from=mail").content.decode()
+    assert len(queries) == 0
+    assert f'<a href="{source_url}#claim-{claim.pk}-quote">Quote checked' in page
+    assert f'href="{source_url}#appearance-' in page
+    kept = views._shown_on_claim_page(
+        RequestFactory().get(url), views.PUBLIC_CLAIM_PAGES, claim.pk, preview=False
+    )
+    assert ARTICLE[:40].encode() not in pickle.dumps(kept)
 
 
 def test_an_unchecked_quote_is_not_marked_checked(client, make, article):
