@@ -137,3 +137,17 @@ def test_the_list_filters_show_the_current_choices_and_the_chosen_one(
     oldest = '<option value="published_at" selected>Published, oldest first</option>'
     assert oldest not in fetch(client, "/claims/").content.decode()
     assert oldest in fetch(client, "/claims/?sort=oldest").content.decode()
+
+
+def test_docker_composes_migrate_waits_for_the_cache_it_retires():
+    from pathlib import Path
+
+    import yaml
+
+    compose = yaml.safe_load((Path(__file__).parent.parent / "docker-compose.yml").read_text())
+    migrate = compose["services"]["migrate"]
+    assert (
+        migrate["environment"]["REDIS_URL"]
+        == compose["services"]["web"]["environment"]["REDIS_URL"]
+    )
+    assert migrate["depends_on"]["redis"] == {"condition": "service_healthy"}
