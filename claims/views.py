@@ -217,10 +217,10 @@ PUBLIC_AFFILIATIONS = Affiliation.objects.published()
 
 
 def _shown_on_claim_page(request, claims, pk, *, preview):
-    """What a claim's page shows from the database, but for its claimant's ties: the claim
-    with its related rows, and its evidence column rendered. Every write to any of it retires
-    the claim's version (``claims.dependencies``), so ``_claim_page`` keeps it under that
-    version."""
+    """What a claim's page shows from the database, but for its claimant's ties
+    (``public_ties``): the claim with its related rows, and its evidence column rendered.
+    Every write to any of it retires the claim's version (``claims.dependencies``), so
+    ``_claim_page`` keeps it under that version."""
     claim = get_object_or_404(claims, pk=pk)
     # "Said N times", and the ClaimReview's appearances: one query, for the claims said again.
     claim.shown_appearances = (
@@ -291,8 +291,8 @@ def _claim_page(request, claims, pk, *, preview=False):
         affiliations = Affiliation.objects.filter(person=claim.claimant_id)
         affiliations = affiliations.select_related("organization")
     elif claim.affiliated:
-        # Readers only the public ones, per version of the lists rather than of the claim: a
-        # tie shows once its organization is public, which writes elsewhere decide.
+        # Readers only the public ones, kept per version of the lists and shared by all the
+        # claimant's claims: their gate takes milliseconds to build and to plan.
         affiliations = public_ties(request, "affiliations", person=claim.claimant_id)
     canonical_url = request.build_absolute_uri(claim.get_absolute_url())
     context = {
