@@ -17,7 +17,7 @@ is slow but never wrong.
 
 ``QuerySet.update()`` and bulk inserts send no signals: the code that uses them calls
 ``Claim.touch`` (a claim's row changed) or ``claims.cache.bump`` (imports, generated data,
-recounts).
+recounts), or sends a signal of its own that is received here (``sources.bulk.texts_changed``).
 """
 
 from django.apps import apps
@@ -43,6 +43,7 @@ from claims.models import (
     Evidence,
     StanceLink,
 )
+from sources.bulk import texts_changed
 from sources.models import Actor, Affiliation, Source
 
 # Past this many claims, retire everything: cheaper than thousands of tags, and as correct.
@@ -290,6 +291,15 @@ def retire_bylines(sender, instance, raw=False, update_fields=None, **kwargs):
     retire({ALL} if ids is EVERYTHING else {claim_tag(pk) for pk in ids})
 
 
+def retire_texts(sender, source_ids, **kwargs):
+    """``sources.bulk.set_texts`` stores texts in one update, which sends no save signal. The
+    sources' pages show their text, and a claim page links each quote to the passage in the
+    text it was found in, which may now be another document's even when the check's result
+    is the same (``recheck_quotes`` then saves only the rows whose result changed)."""
+    ids = _claim_ids(*_claims_citing(source_ids))
+    retire({ALL} if ids is EVERYTHING else {LISTS, *(claim_tag(pk) for pk in ids)})
+
+
 def retire_after_migrate(sender, **kwargs):
     """A release runs ``migrate`` (docs/deploy.md): what the code before it kept in the cache
     (whole pages, a claim page's rows, kept for a day) goes, whatever the new code changed
@@ -308,6 +318,7 @@ def connect():
             pre_delete.connect(retire_before_delete, sender=model, dispatch_uid=f"{uid}-before-del")
             post_delete.connect(retire_after_delete, sender=model, dispatch_uid=f"{uid}-del")
     m2m_changed.connect(retire_m2m, dispatch_uid="cache-m2m")
+    texts_changed.connect(retire_texts, sender=Source, dispatch_uid="cache-texts")
     claims = apps.get_app_config("claims")
     post_migrate.connect(retire_after_migrate, sender=claims, dispatch_uid="cache-migrate")
     user = get_user_model()

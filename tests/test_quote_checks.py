@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from claims import views
 from claims.models import Appearance, Claim, Evidence, QuoteCheck
+from sources.bulk import set_texts
 
 pytestmark = pytest.mark.django_db
 
@@ -243,6 +244,32 @@ def test_a_claim_page_kept_without_its_sources_texts_still_links_the_passages(
         RequestFactory().get(url), views.PUBLIC_CLAIM_PAGES, claim.pk, preview=False
     )
     assert ARTICLE[:40].encode() not in pickle.dumps(kept)
+
+
+@pytest.mark.parametrize("address", ["same", "new"])
+def test_a_text_stored_in_bulk_moves_the_passage_links_at_once(client, make, settings, address):
+    # sources.bulk.set_texts updates texts with no save signal. A claim quoting a wire report
+    # we hold no text of is checked against the paper that reported it; once the report's
+    # own text is stored, the words are found there, the check's result is the same (so no
+    # row is saved), and the link must point at the report: the claim page is retired anyway.
+    settings.PUBLIC_CACHE_SECONDS = 300
+    paper = make.source(title="The Daily Article", text=ARTICLE)
+    wire = make.source(title="A wire report", via=paper)
+    claim, _ = published_with_evidence(make, wire, "beat most local jails", "made of sheets")
+    reads = iter(range(100))
+
+    def page():
+        suffix = f"?read={next(reads)}" if address == "new" else ""
+        return client.get(f"{claim.get_absolute_url()}{suffix}").content.decode()
+
+    paper_url = reverse("claims:source", args=[paper.pk, paper.slug])
+    wire_url = reverse("claims:source", args=[wire.pk, wire.slug])
+    assert f'href="{paper_url}#claim-{claim.pk}-quote"' in page()
+    page()
+    assert "expired food" not in client.get(wire_url).content.decode()
+    set_texts({wire.pk: ARTICLE})
+    assert f'href="{wire_url}#claim-{claim.pk}-quote"' in page()
+    assert "expired food &amp; " in client.get(wire_url).content.decode()  # its page, too
 
 
 def test_an_unchecked_quote_is_not_marked_checked(client, make, article):
