@@ -104,16 +104,22 @@ def lists_version(request=None):
     return f"{current[ALL]}:{current[LISTS]}"
 
 
-def per_version(name, compute, request=None):
-    """``compute()``, once per version of the lists: the same until the next write to what
-    they show. For figures that cost the database the same on every request although they
-    change only with a write, such as the count of every public claim."""
-    key = f"public:value:{name}:{lists_version(request)}"
+def kept(key, compute):
+    """``compute()``, kept under ``key``, which names the versions it depends on: a write
+    gives them new versions, so nothing kept is ever stale and it expires only so that old
+    versions' keys do not pile up."""
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, timeout=PER_VERSION_SECONDS)
     return value
+
+
+def per_version(name, compute, request=None):
+    """``compute()``, once per version of the lists: the same until the next write to what
+    they show. For figures that cost the database the same on every request although they
+    change only with a write, such as the count of every public claim."""
+    return kept(f"public:value:{name}:{lists_version(request)}", compute)
 
 
 def public_count(published, request=None):

@@ -150,35 +150,38 @@ CITING_FIELDS = {
 }
 
 
-def _tied_organizations_cited(row):
-    """The organizations with ties (``Affiliation``) whose being public may follow from
-    ``row``: who said or found what it holds, who published or wrote the documents it cites
-    and the documents those were reported in (``Actor.objects.published``), by the row's own
-    fields and by what is stored as citing it. Empty for rows that make no actor public.
-    Small queries by key, one per relation: joined together they read whole tables."""
-    said, documents = set(), set()  # (who, where) pairs of the row and what it holds
+def _tied_organizations_cited(*versions):
+    """The organizations with ties (``Affiliation``) whose being public may follow from a
+    row, given as ``versions`` of it (as stored and as written): who said or found what it
+    holds, who published or wrote the documents it cites and the documents those were
+    reported in (``Actor.objects.published``), by each version's own fields and by what is
+    stored as citing the row. Empty for rows that make no actor public. Small queries by key,
+    one per relation: joined together they read whole tables."""
+    said, documents = set(), set()  # who and where, of the row and of what it holds
 
     def add(pairs):
         for who, where in pairs:
             said.add(who)
             documents.add(where)
 
+    row, pk = versions[-1], next((v.pk for v in versions if v.pk is not None), None)
     match row:
         case Claim():
-            add([(row.claimant_id, row.source_id)])
-            if row.pk is not None:
-                add(Appearance.objects.filter(claim=row.pk).values_list("claimant", "source"))
-                evidence = Evidence.objects.filter(stance_links__claim=row.pk)
+            add((v.claimant_id, v.source_id) for v in versions)
+            if pk is not None:
+                add(Appearance.objects.filter(claim=pk).values_list("claimant", "source"))
+                evidence = Evidence.objects.filter(stance_links__claim=pk)
                 add(evidence.values_list("author", "source"))
         case StanceLink():
-            add(Evidence.objects.filter(pk=row.evidence_id).values_list("author", "source"))
+            evidence = Evidence.objects.filter(pk__in={v.evidence_id for v in versions})
+            add(evidence.values_list("author", "source"))
         case Evidence():
-            add([(row.author_id, row.source_id)])
+            add((v.author_id, v.source_id) for v in versions)
         case Appearance():
-            add([(row.claimant_id, row.source_id)])
+            add((v.claimant_id, v.source_id) for v in versions)
         case Source():
-            said.add(row.publisher_id)
-            documents.update((row.pk, row.via_id))
+            said.update(v.publisher_id for v in versions)
+            documents.update((pk, *(v.via_id for v in versions)))
         case _:
             return set()
     documents.discard(None)
@@ -202,9 +205,10 @@ def _public(organizations):
     return set(public.values_list("pk", flat=True))
 
 
-def _public_ties_of(rows):
-    """(the organizations with ties that ``rows`` cite, those of them that are public now)."""
-    organizations = set().union(*(_tied_organizations_cited(row) for row in rows))
+def _public_ties_of(*versions):
+    """(the organizations with ties that ``versions`` of a row cite, those of them that are
+    public now)."""
+    organizations = _tied_organizations_cited(*versions)
     return organizations, _public(organizations)
 
 
@@ -248,7 +252,7 @@ def note_before_save(sender, instance, raw=False, **kwargs):
     fields = CITING_FIELDS.get(type(instance), ())
     if stored is None or any(getattr(stored, f) != getattr(instance, f) for f in fields):
         # As stored and as written: a claim's claimant or source may be changing.
-        instance._public_cache_ties = _public_ties_of([row for row in (stored, instance) if row])
+        instance._public_cache_ties = _public_ties_of(*(v for v in (stored, instance) if v))
 
 
 def retire_after_save(sender, instance, raw=False, created=False, **kwargs):
@@ -259,7 +263,7 @@ def retire_after_save(sender, instance, raw=False, created=False, **kwargs):
 def retire_before_delete(sender, instance, **kwargs):
     # Before: a deleted row's links (its claim's stance links, its counterclaims) go with it.
     instance._public_cache_before = _tags(instance)
-    instance._public_cache_ties = _public_ties_of([instance])
+    instance._public_cache_ties = _public_ties_of(instance)
 
 
 def retire_after_delete(sender, instance, **kwargs):
@@ -270,16 +274,17 @@ def retire_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
     """A claim's topics, a source's authors: a change to the row that holds the field."""
     if not action.startswith("post_") or not _cached(type(instance)):
         return
+    if not reverse:
+        tags = _tags(instance)
+    elif pk_set:
+        tags = set().union(*(_tags(row) for row in model._base_manager.filter(pk__in=pk_set)))
+    else:  # cleared from the other side: which rows held it is gone
+        tags = {ALL}
     if sender is Source.authors.through:
         # Who wrote a public document is public: the ties to them show (``_ties_changed``).
         authors = {instance.pk} if reverse else pk_set
-        retire({ALL} if authors is None else _claims_tied_to(authors))
-    if not reverse:
-        retire(_tags(instance))
-    elif pk_set:
-        retire(set().union(*(_tags(row) for row in model._base_manager.filter(pk__in=pk_set))))
-    else:  # cleared from the other side: which rows held it is gone
-        retire({ALL})
+        tags |= {ALL} if authors is None else _claims_tied_to(authors)
+    retire(tags)
 
 
 def retire_bylines(sender, instance, raw=False, update_fields=None, **kwargs):

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import permission_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import router
 from django.db.models import Count, Exists, OuterRef, Q
@@ -26,6 +25,7 @@ from claims.cache import (
     HTMX_HEADERS,
     PER_VERSION_SECONDS,
     claim_versions,
+    kept,
     lists_version,
     per_version,
     public_count,
@@ -280,11 +280,10 @@ def _claim_page(request, claims, pk, *, preview=False):
     if preview or settings.PUBLIC_CACHE_SECONDS <= 0:
         shown = _shown_on_claim_page(request, claims, pk, preview=preview)
     else:
-        key = f"public:claim-page:{version}"
-        shown = cache.get(key)
-        if shown is None:
-            shown = _shown_on_claim_page(request, claims, pk, preview=preview)
-            cache.set(key, shown, timeout=PER_VERSION_SECONDS)
+        shown = kept(
+            f"public:claim-page:{version}",
+            lambda: _shown_on_claim_page(request, claims, pk, preview=preview),
+        )
     claim = shown["claim"]
     affiliations = []
     if claim.affiliated and preview:  # an editor's preview shows every tie of the claimant
